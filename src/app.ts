@@ -1,0 +1,60 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChangeFeed } from './platform/change-feed.js';
+import type { Clock } from './platform/clock.js';
+import type { Keyring } from './platform/crypto/keyring.js';
+import type { Random } from './platform/crypto/random.js';
+import { migrationsApplied, type DatabaseHandle } from './platform/db/database.js';
+import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
+import { createIam, type Iam, type TokenRateLimits } from './iam/iam.module.js';
+import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
+import { VERSION } from './version.js';
+
+export interface AppOptions {
+  readonly database: DatabaseHandle;
+  readonly feed: ChangeFeed;
+  readonly keyring: Keyring;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly publicUrl: string;
+  readonly logger: FastifyBaseLogger | false;
+  readonly tokenRateLimits?: TokenRateLimits;
+  readonly collectProcessMetrics?: boolean;
+}
+
+export interface App {
+  readonly http: HttpServer;
+  readonly iam: Iam;
+}
+
+/**
+ * The composition root: builds every domain over the given database and side effects and mounts their routes. It
+ * never listens and never reads the environment, so tests build it with their own clock, randomness and database.
+ */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const iam = createIam({
+    db: options.database.db,
+    clock: options.clock,
+    random: options.random,
+    keyring: options.keyring,
+    feed: options.feed,
+    publicUrl: options.publicUrl,
+    ...(options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {}),
+  });
+  await iam.signingKeys.init();
+  const http = await createHttpServer(
+    {
+      logger: options.logger,
+      publicUrl: options.publicUrl,
+      version: VERSION,
+      collectProcessMetrics: options.collectProcessMetrics ?? false,
+      ready: async () => {
+        await options.database.db.selectFrom('settings').select('key').limit(1).execute();
+        return migrationsApplied(options.database);
+      },
+    },
+    [...iamSurfaces(options.publicUrl)],
+  );
+  await registerIamRoutes(http, iam);
+  await http.ready();
+  return { http, iam };
+}

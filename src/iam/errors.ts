@@ -1,0 +1,90 @@
+import { AppError } from '../platform/errors.js';
+
+/**
+ * The IAM error catalog. Codes and BXNIM message codes follow IBM Cloud IAM where it documents them
+ * (reference/ibm-iam.md); the renderers put them in the v1 shape `{trace, errors[], status_code}` or in the token
+ * endpoint's `{errorCode, errorMessage, context}`.
+ */
+export const iamErrors = {
+  notFound: (type: string, id: string) =>
+    new AppError(404, 'not_found', 'Unable to find object', {
+      messageCode: 'BXNIM0102E',
+      details: `Object type ${type} with id ${id} could not be found.`,
+    }),
+  missingToken: () =>
+    new AppError(401, 'missing_token', 'Authorization header with a Bearer token is required.', {
+      messageCode: 'BXNIM0308E',
+      headers: { 'www-authenticate': 'Bearer realm="vigil"' },
+    }),
+  invalidToken: () =>
+    new AppError(401, 'invalid_token', 'Provided token is invalid or expired.', {
+      messageCode: 'BXNIM0407E',
+      headers: { 'www-authenticate': 'Bearer realm="vigil", error="invalid_token"' },
+    }),
+  forbidden: (what = 'perform this action') =>
+    new AppError(403, 'insufficent_permissions', `You are not authorized to ${what}.`, { messageCode: 'BXNIM0513E' }),
+  badRequest: (message: string, details?: string) =>
+    new AppError(400, 'invalid_body', message, { messageCode: 'BXNIM0109E', ...(details ? { details } : {}) }),
+  iamIdMismatch: () =>
+    new AppError(400, 'bad_request', 'The specified IAM ID does not match the IAM ID in the token.', {
+      messageCode: 'BXNIM0509E',
+    }),
+  ifMatchRequired: () =>
+    new AppError(400, 'missing_if_match', 'The If-Match header is required. Use the entity_tag from GET, or *.', {
+      messageCode: 'BXNIM0500E',
+    }),
+  staleEntityTag: () =>
+    new AppError(409, 'conflict', 'The entity has changed since it was read: If-Match does not match its entity_tag.', {
+      messageCode: 'BXNIM0501E',
+    }),
+  locked: (type: string) =>
+    new AppError(409, 'entity_locked', `The ${type} is locked and cannot be changed or deleted. Unlock it first.`, {
+      messageCode: 'BXNIM0510E',
+    }),
+  conflict: (message: string) => new AppError(409, 'conflict', message, { messageCode: 'BXNIM0503E' }),
+  policyConflict: (existingId: string) =>
+    new AppError(409, 'policy_conflict_error', `Failed to create policy: it duplicates policy ${existingId}.`, {
+      details: existingId,
+    }),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new AppError(429, 'too_many_requests', 'Too many requests. Try again later.', {
+      messageCode: 'BXNIM0420E',
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    }),
+} as const;
+
+/** The token endpoint's catalog (errorCode = BXNIM code). */
+export const tokenErrors = {
+  apiKeyNotFound: () =>
+    new AppError(400, 'apikey_not_found', 'Provided API key could not be found.', { messageCode: 'BXNIM0415E' }),
+  missingProperty: (property: string) =>
+    new AppError(400, 'missing_property', 'Property missing or empty.', {
+      messageCode: 'BXNIM0109E',
+      details: `Property '${property}' either missing or empty.`,
+    }),
+  unsupportedGrant: (grant: string) =>
+    new AppError(400, 'unsupported_grant_type', 'Unsupported grant type.', {
+      messageCode: 'BXNIM0104E',
+      details: `Grant type '${grant}' is not supported.`,
+    }),
+  invalidRefreshToken: () =>
+    new AppError(400, 'invalid_refresh_token', 'Provided refresh token is invalid.', { messageCode: 'BXNIM0407E' }),
+  expiredRefreshToken: () =>
+    new AppError(400, 'expired_refresh_token', 'Provided refresh token is expired', { messageCode: 'BXNIM0408E' }),
+  invalidCredentials: () =>
+    new AppError(400, 'invalid_credentials', 'Provided user name or password is invalid.', {
+      messageCode: 'BXNIM0602E',
+    }),
+  invalidClient: () =>
+    new AppError(401, 'invalid_client', 'Provided client credentials are invalid.', { messageCode: 'BXNIM0416E' }),
+  methodNotAllowed: () => new AppError(405, 'method_not_allowed', 'Method not allowed.', { messageCode: 'BXNIM0060E' }),
+  unsupportedMediaType: () =>
+    new AppError(400, 'unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded.', {
+      messageCode: 'BXNIM0109E',
+    }),
+  tooManyRequests: (retryAfterSeconds: number) =>
+    new AppError(429, 'too_many_requests', 'Too many requests. Try again later.', {
+      messageCode: 'BXNIM0420E',
+      headers: { 'retry-after': String(retryAfterSeconds) },
+    }),
+} as const;

@@ -1,0 +1,53 @@
+import type { Db, NewUser, UserRow } from '../../platform/db/schema.js';
+
+/** SQL for users. */
+export class UsersRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(user: NewUser): Promise<void> {
+    await this.db.insertInto('users').values(user).execute();
+  }
+
+  findByIamId(iamId: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('iam_id', '=', iamId).executeTakeFirst();
+  }
+
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email', '=', email.toLowerCase()).executeTakeFirst();
+  }
+
+  list(accountId: string, offset: number, limit: number): Promise<UserRow[]> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('created_at', 'asc')
+      .orderBy('iam_id', 'asc')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+  }
+
+  async count(accountId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('account_id', '=', accountId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async update(iamId: string, changes: Partial<Omit<UserRow, 'iam_id' | 'account_id'>>): Promise<void> {
+    await this.db.updateTable('users').set(changes).where('iam_id', '=', iamId).execute();
+  }
+
+  /** Deletes the user with their API keys, refresh tokens and policies, in one transaction. */
+  async deleteWithCredentials(iamId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('api_keys').where('iam_id', '=', iamId).execute();
+      await trx.deleteFrom('refresh_tokens').where('iam_id', '=', iamId).execute();
+      await trx.deleteFrom('policies').where('subject_iam_id', '=', iamId).execute();
+      await trx.deleteFrom('users').where('iam_id', '=', iamId).execute();
+    });
+  }
+}

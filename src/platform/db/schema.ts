@@ -1,0 +1,154 @@
+import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+/**
+ * Every table, typed once. Timestamps are ISO 8601 text (they sort as text on both dialects), booleans are 0/1
+ * integers and structured values are JSON text, so that one set of queries runs on SQLite and PostgreSQL alike.
+ */
+export interface AccountsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  iam_id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_admin: number;
+  state: 'ACTIVE' | 'DISABLED';
+  version: number;
+  created_at: string;
+  modified_at: string;
+  password_changed_at: string;
+}
+
+export interface ServiceIdsTable {
+  id: string;
+  iam_id: string;
+  account_id: string;
+  name: string;
+  description: string | null;
+  group_id: string | null;
+  unique_instance_crns: string;
+  locked: number;
+  version: number;
+  created_by: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  account_id: string;
+  /** The owner: a user's or a service ID's iam_id. */
+  iam_id: string;
+  owner_type: 'user' | 'serviceid';
+  name: string;
+  description: string | null;
+  /** HMAC-SHA256 of the value under the pepper; the value itself is never stored. */
+  key_hash: string;
+  locked: number;
+  disabled: number;
+  support_sessions: number;
+  action_when_leaked: string;
+  expires_at: string | null;
+  version: number;
+  created_by: string;
+  created_at: string;
+  modified_at: string;
+  last_authn: string | null;
+  authn_count: number;
+}
+
+export interface RefreshTokensTable {
+  token_hash: string;
+  family_id: string;
+  account_id: string;
+  iam_id: string;
+  apikey_id: string | null;
+  client_id: string;
+  scope: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  revoked: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  /** PKCS#8 PEM sealed under the master key. */
+  private_key: string;
+  /** The public JWK, JSON. */
+  public_jwk: string;
+  created_at: string;
+  retired_at: string | null;
+}
+
+export interface PoliciesTable {
+  id: string;
+  account_id: string;
+  type: string;
+  description: string | null;
+  /** JSON, exactly as the client sent them. */
+  subjects: string;
+  roles: string;
+  resources: string;
+  /** The iam_id the policy is for (null for access groups), for lookups by subject. */
+  subject_iam_id: string | null;
+  /** A canonical digest of type, subjects, roles and resources: the same policy twice is a conflict. */
+  fingerprint: string;
+  state: 'active' | 'deleted';
+  version: number;
+  created_at: string;
+  created_by_id: string;
+  last_modified_at: string;
+  last_modified_by_id: string;
+}
+
+export interface AuditEventsTable {
+  seq: Generated<number>;
+  id: string;
+  account_id: string | null;
+  at: string;
+  action: string;
+  outcome: 'success' | 'failure';
+  actor_iam_id: string | null;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON object of non-secret details. */
+  details: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  service_ids: ServiceIdsTable;
+  api_keys: ApiKeysTable;
+  refresh_tokens: RefreshTokensTable;
+  signing_keys: SigningKeysTable;
+  policies: PoliciesTable;
+  audit_events: AuditEventsTable;
+  settings: SettingsTable;
+}
+
+export type Db = Kysely<Database>;
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type ServiceIdRow = Selectable<ServiceIdsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type ApiKeyUpdate = Updateable<ApiKeysTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type PolicyRow = Selectable<PoliciesTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
+import { AppError, isAppError } from '../errors.js';
+import { rendererFor, type Surface } from './surfaces.js';
+
+export type HttpServer = FastifyInstance<
+  import('node:http').Server,
+  import('node:http').IncomingMessage,
+  import('node:http').ServerResponse,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface HttpServerOptions {
+  readonly logger: FastifyBaseLogger | false;
+  readonly publicUrl: string;
+  readonly version: string;
+  /** Checked by /readyz. */
+  readonly ready: () => Promise<boolean>;
+  /** Process-wide metrics (CPU, memory, event loop) are collected only by the real server, not by every test app. */
+  readonly collectProcessMetrics?: boolean;
+  readonly bodyLimit?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Creates the Fastify instance every surface hangs off: request ids (an incoming `X-Request-ID` is kept when sane),
+ * body limits, trailing slashes ignored, one error handler that renders each surface's shape, health, readiness,
+ * Prometheus metrics and the OpenAPI description. It never listens; the entry point does.
+ */
+export async function createHttpServer(options: HttpServerOptions, surfaces: Surface[]): Promise<HttpServer> {
+  const app = Fastify({
+    loggerInstance: options.logger === false ? undefined : options.logger,
+    logger: options.logger === false ? false : undefined,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('transaction-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error }, 'unexpected error');
+    for (const [name, value] of Object.entries(appError.extra.headers ?? {})) reply.header(name, value);
+    const body = rendererFor(surfaces, request.url)(appError, request, reply);
+    return reply.status(appError.status).type('application/json').send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
+    return reply.status(404).type('application/json').send(rendererFor(surfaces, request.url)(error, request, reply));
+  });
+
+  await registerMetrics(app, options.collectProcessMetrics === true);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'vigil',
+        version: options.version,
+        description: 'IAM (IBM Cloud-compatible) and monitoring APIs of vigil.',
+      },
+      servers: [{ url: options.publicUrl }],
+      components: {
+        securitySchemes: {
+          iamToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'IAM access token' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: database reachable, migrations applied' } }, async (_request, reply) => {
+    const ready = await options.ready().catch(() => false);
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
+  });
+
+  return app;
+}
+
+function toAppError(error: FastifyError | AppError | Error): AppError {
+  if (isAppError(error)) return error;
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const context = fastifyError.validationContext ?? 'request';
+    return new AppError(400, 'invalid_request', `Invalid ${context}: ${fastifyError.message}`);
+  }
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new AppError(status, (fastifyError.code ?? 'bad_request').toLowerCase(), fastifyError.message);
+  }
+  return new AppError(500, 'internal_error', 'Internal server error.');
+}
+
+async function registerMetrics(app: HttpServer, processMetrics: boolean): Promise<void> {
+  const registry = new Registry();
+  if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
+  const requests = new Counter({
+    name: 'vigil_http_requests_total',
+    help: 'HTTP requests by route and status code.',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'vigil_http_request_duration_seconds',
+    help: 'HTTP request duration by route.',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+  app.decorate('metricsRegistry', registry);
+  app.get('/metrics', { schema: { tags: ['operations'], summary: "vigil's own metrics (Prometheus text format)" } }, async (_request, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry;
+  }
+}

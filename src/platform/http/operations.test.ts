@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeEachDatabase } from '../../testing/test-app.js';
+
+describeEachDatabase('operations routes', (t) => {
+  it('GET /healthz answers 200 {status:"ok"}', async () => {
+    const res = await t.app().http.inject({ method: 'GET', url: '/healthz' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ok' });
+    assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+  });
+
+  it('GET /readyz answers 200 {status:"ready"} once migrations are applied', async () => {
+    const res = await t.app().http.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: 'ready' });
+  });
+
+  it('keeps a sane incoming X-Request-ID and replaces an unsafe one', async () => {
+    const kept = await t.app().http.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    assert.equal(kept.headers['x-request-id'], 'abc-123');
+    assert.equal(kept.headers['transaction-id'], 'abc-123');
+    const replaced = await t.app().http.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b<script>' } });
+    assert.notEqual(replaced.headers['x-request-id'], 'a b<script>');
+  });
+
+  it('GET /metrics serves Prometheus text with request counters', async () => {
+    await t.app().http.inject({ method: 'GET', url: '/healthz' });
+    const res = await t.app().http.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(res.statusCode, 200);
+    assert.match(String(res.headers['content-type']), /^text\/plain/);
+    assert.match(res.body, /vigil_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+  });
+
+  it('GET /openapi.json describes the API and /docs serves the browser', async () => {
+    const res = await t.app().http.inject({ method: 'GET', url: '/openapi.json' });
+    assert.equal(res.statusCode, 200);
+    const doc = res.json() as { openapi: string; paths: Record<string, unknown> };
+    assert.equal(doc.openapi, '3.0.3');
+    assert.ok('/healthz' in doc.paths);
+    const docs = await t.app().http.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(docs.statusCode, 200);
+    assert.match(docs.body, /swagger/i);
+  });
+
+  it('an unknown route answers 404 in the shape of its surface', async () => {
+    const plain = await t.app().http.inject({ method: 'GET', url: '/nowhere' });
+    assert.equal(plain.statusCode, 404);
+    assert.deepEqual(plain.json(), {
+      error: 'not_found',
+      message: 'No route for GET /nowhere',
+      request_id: plain.headers['x-request-id'],
+    });
+    const iam = await t.app().http.inject({ method: 'GET', url: '/v1/nowhere' });
+    assert.equal(iam.statusCode, 404);
+    assert.deepEqual(iam.json(), {
+      trace: iam.headers['x-request-id'],
+      errors: [{ code: 'not_found', message: 'No route for GET /v1/nowhere' }],
+      status_code: 404,
+    });
+  });
+});

@@ -1,0 +1,84 @@
+import { buildApp } from './app.js';
+import { LocalChangeFeed, PostgresChangeFeed, type ChangeFeed } from './platform/change-feed.js';
+import { systemClock } from './platform/clock.js';
+import { ConfigError, loadConfig } from './platform/config.js';
+import { Keyring } from './platform/crypto/keyring.js';
+import { loadOrCreateMasterKey } from './platform/crypto/master-key.js';
+import { cryptoRandom } from './platform/crypto/random.js';
+import { migrate, openDatabase } from './platform/db/database.js';
+import { createLogger } from './platform/logging.js';
+
+/**
+ * Starts vigil from the environment: validates configuration (every problem reported, exit 1), opens and migrates the
+ * database, creates the master key, the first account and the signing key on first start, listens, prints how to log
+ * in, and shuts down gracefully on SIGTERM/SIGINT.
+ */
+export async function startServer(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`vigil: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const master = loadOrCreateMasterKey(config.masterKey, config.dataDir);
+  if (master.created) logger.info({ file: `${config.dataDir}/master.key` }, 'created the master key (keep it safe)');
+  const database = openDatabase(config.database);
+  await migrate(database);
+  const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
+  const { http, iam } = await buildApp({
+    database,
+    feed,
+    keyring: new Keyring(master.key),
+    clock: systemClock,
+    random: cryptoRandom,
+    publicUrl: config.publicUrl,
+    logger,
+    collectProcessMetrics: true,
+  });
+  const boot = await iam.accounts.bootstrap(config.adminEmail, config.adminPassword);
+
+  await http.listen({ host: config.host, port: config.port });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
+  const lines = [
+    '',
+    `vigil is running at ${url}  (${config.database.kind === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
+    `  account:   ${boot.accountId}`,
+    `  log in as: ${config.adminEmail}`,
+    boot.generatedPassword
+      ? `  password:  ${boot.generatedPassword}   (generated now and shown only once: write it down)`
+      : '  password:  the one set with VIGIL_ADMIN_PASSWORD on first start',
+    `  get a token: curl -s -X POST ${url}/identity/token -d grant_type=password -d username=${config.adminEmail} -d password=…`,
+    `  API docs:  ${url}/docs`,
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await http.close();
+      await feed.close();
+      await database.close();
+      clearTimeout(force);
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
