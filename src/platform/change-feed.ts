@@ -54,7 +54,10 @@ export class PostgresChangeFeed implements ChangeFeed {
       if (message.channel !== CHANNEL || message.payload === undefined) return;
       const separator = message.payload.indexOf(':');
       if (separator < 0) return;
-      void this.local.publish({ topic: message.payload.slice(0, separator), key: message.payload.slice(separator + 1) });
+      void this.local.publish({
+        topic: message.payload.slice(0, separator),
+        key: message.payload.slice(separator + 1),
+      });
     });
     client.on('error', () => {
       client.release(true);
@@ -66,6 +69,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   async publish(change: Change): Promise<void> {
+    // Drop this process's copies at once rather than after the notification's round trip; the echo is harmless.
+    await this.local.publish(change);
     await this.pool.query('SELECT pg_notify($1, $2)', [CHANNEL, `${change.topic}:${change.key}`]);
   }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
@@ -8,9 +9,9 @@ import { AppError, isAppError } from '../errors.js';
 import { rendererFor, type Surface } from './surfaces.js';
 
 export type HttpServer = FastifyInstance<
-  import('node:http').Server,
-  import('node:http').IncomingMessage,
-  import('node:http').ServerResponse,
+  Server,
+  IncomingMessage,
+  ServerResponse,
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
@@ -62,7 +63,10 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
 
   app.setNotFoundHandler((request, reply) => {
     const error = new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
-    return reply.status(404).type('application/json').send(rendererFor(surfaces, request.url)(error, request, reply));
+    return reply
+      .status(404)
+      .type('application/json')
+      .send(rendererFor(surfaces, request.url)(error, request, reply));
   });
 
   await registerMetrics(app, options.collectProcessMetrics === true);
@@ -87,10 +91,14 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: database reachable, migrations applied' } }, async (_request, reply) => {
-    const ready = await options.ready().catch(() => false);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
-  });
+  app.get(
+    '/readyz',
+    { schema: { tags: ['operations'], summary: 'Readiness: database reachable, migrations applied' } },
+    async (_request, reply) => {
+      const ready = await options.ready().catch(() => false);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
+    },
+  );
 
   return app;
 }
@@ -131,8 +139,10 @@ async function registerMetrics(app: HttpServer, processMetrics: boolean): Promis
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
   app.decorate('metricsRegistry', registry);
-  app.get('/metrics', { schema: { tags: ['operations'], summary: "vigil's own metrics (Prometheus text format)" } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+  app.get(
+    '/metrics',
+    { schema: { tags: ['operations'], summary: "vigil's own metrics (Prometheus text format)" } },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
 }
 
