@@ -41,7 +41,11 @@ export function principalOf(request: FastifyRequest): Principal {
 export function originOf(request: FastifyRequest | undefined): RequestOrigin {
   if (!request) return NO_ORIGIN;
   const userAgent = request.headers['user-agent'];
-  return { ip: request.ip, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 256) : null, requestId: request.id };
+  return {
+    ip: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 256) : null,
+    requestId: request.id,
+  };
 }
 
 /**

@@ -10,7 +10,8 @@ export interface Config {
   readonly port: number;
   readonly dataDir: string;
   /** `postgres://…` selects PostgreSQL; otherwise the SQLite file path. */
-  readonly database: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly database:
+    { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
   readonly publicUrl: string;
   readonly adminEmail: string;
   /** Absent: a password is generated and printed once on first start. */

@@ -22,8 +22,11 @@ async function postgresReachable(): Promise<boolean> {
 
 const postgresAvailable = await postgresReachable();
 if (!postgresAvailable) {
-  if (process.env['CI'] === 'true') throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL}; CI runs every test on it`);
-  process.stderr.write(`note: PostgreSQL not reachable at ${POSTGRES_URL}: running the SQLite half of the suite only\n`);
+  if (process.env['CI'] === 'true')
+    throw new Error(`PostgreSQL is not reachable at ${POSTGRES_URL}; CI runs every test on it`);
+  process.stderr.write(
+    `note: PostgreSQL not reachable at ${POSTGRES_URL}: running the SQLite half of the suite only\n`,
+  );
 }
 
 /** The dialects every repository and API test runs on. */

@@ -87,7 +87,13 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     return issued.token;
   };
 
-  const toTestUser = (u: { iamId: string; accountId: string; email: string; name: string; password: string }): TestUser => ({
+  const toTestUser = (u: {
+    iamId: string;
+    accountId: string;
+    email: string;
+    name: string;
+    password: string;
+  }): TestUser => ({
     ...u,
     token: () => tokenFor(u.iamId),
   });
@@ -117,8 +123,19 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
   const createAccount = async (): Promise<TestUser> => {
     const password = testPassword();
     const email = `owner-${randomBytes(4).toString('hex')}@example.test`;
-    const created = await app.iam.accounts.create({ name: 'other', adminEmail: email, adminName: 'Other Owner', adminPassword: password });
-    return toTestUser({ iamId: created.admin.iamId, accountId: created.accountId, email, name: 'Other Owner', password });
+    const created = await app.iam.accounts.create({
+      name: 'other',
+      adminEmail: email,
+      adminName: 'Other Owner',
+      adminPassword: password,
+    });
+    return toTestUser({
+      iamId: created.admin.iamId,
+      accountId: created.accountId,
+      email,
+      name: 'Other Owner',
+      password,
+    });
   };
 
   const adminPassword = testPassword();
@@ -130,7 +147,13 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     adminPassword,
   });
   const accountId = created.accountId;
-  const admin = toTestUser({ iamId: created.admin.iamId, accountId, email: adminEmail, name: 'Ada Admin', password: adminPassword });
+  const admin = toTestUser({
+    iamId: created.admin.iamId,
+    accountId,
+    email: adminEmail,
+    name: 'Ada Admin',
+    password: adminPassword,
+  });
 
   return {
     ...app,

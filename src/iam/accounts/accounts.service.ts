@@ -16,7 +16,12 @@ export class AccountsService {
   constructor(private readonly ctx: IamContext) {}
 
   /** Creates an account with its first administrator. */
-  async create(input: { name: string; adminEmail: string; adminName: string; adminPassword: string }): Promise<CreatedAccount> {
+  async create(input: {
+    name: string;
+    adminEmail: string;
+    adminName: string;
+    adminPassword: string;
+  }): Promise<CreatedAccount> {
     const { clock, random, repositories } = this.ctx;
     const now = isoAt(clock.now());
     const accountId = ids.account(random);
@@ -24,20 +29,27 @@ export class AccountsService {
     const passwordHash = await hashPassword(input.adminPassword);
     await repositories.accounts.insert({ id: accountId, name: input.name, created_at: now });
     await repositories.users.insert({
-        iam_id: iamId,
-        account_id: accountId,
-        email: input.adminEmail.toLowerCase(),
-        name: input.adminName,
-        password_hash: passwordHash,
-        is_admin: 1,
-        state: 'ACTIVE',
-        version: 1,
-        created_at: now,
-        modified_at: now,
-        password_changed_at: now,
+      iam_id: iamId,
+      account_id: accountId,
+      email: input.adminEmail.toLowerCase(),
+      name: input.adminName,
+      password_hash: passwordHash,
+      is_admin: 1,
+      state: 'ACTIVE',
+      version: 1,
+      created_at: now,
+      modified_at: now,
+      password_changed_at: now,
     });
     await this.ctx.audit.record(
-      { accountId, action: 'account.create', actorIamId: null, targetType: 'account', targetId: accountId, details: { admin: iamId } },
+      {
+        accountId,
+        action: 'account.create',
+        actorIamId: null,
+        targetType: 'account',
+        targetId: accountId,
+        details: { admin: iamId },
+      },
       { ip: null, userAgent: null, requestId: null },
     );
     return { accountId, admin: { iamId, email: input.adminEmail.toLowerCase() } };
@@ -47,7 +59,10 @@ export class AccountsService {
    * On the first start, creates the account and its administrator (with the configured password, or a generated one
    * that is returned so the caller can print it once). On later starts, returns the existing account and no password.
    */
-  async bootstrap(adminEmail: string, adminPassword: string | undefined): Promise<{ accountId: string; generatedPassword?: string }> {
+  async bootstrap(
+    adminEmail: string,
+    adminPassword: string | undefined,
+  ): Promise<{ accountId: string; generatedPassword?: string }> {
     const existing = await this.ctx.repositories.accounts.getSetting(BOOTSTRAP_KEY);
     if (existing !== undefined) return { accountId: existing };
     const generated = adminPassword === undefined ? randomBase62(20, (n) => this.ctx.random.bytes(n)) : undefined;

@@ -75,7 +75,9 @@ export class Decisions {
 
 /** True when one of the grant's resources matches and one of its roles allows the action there. */
 export function grantAllows(grant: PolicyGrant, action: string, resource: ResourceAttributes): boolean {
-  const matching = grant.resources.some((r) => r.attributes.every((attribute) => attributeMatches(attribute, resource)));
+  const matching = grant.resources.some((r) =>
+    r.attributes.every((attribute) => attributeMatches(attribute, resource)),
+  );
   if (!matching) return false;
   const serviceName = attributeValue(grant, 'serviceName') ?? resource.serviceName;
   const services = serviceName === undefined ? KNOWN_SERVICES : [serviceName];
@@ -103,6 +105,9 @@ function attributeMatches(attribute: PolicyAttribute, resource: ResourceAttribut
 }
 
 function wildcard(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
 }

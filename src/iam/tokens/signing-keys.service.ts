@@ -60,7 +60,14 @@ export class SigningKeys {
     const now = this.clock.now();
     const kid = `${isoAt(now).replace(/\D/g, '').slice(0, 14)}-${this.random.bytes(3).toString('hex')}`;
     const jwk = publicKey.export({ format: 'jwk' });
-    const publicJwk: PublicJwk = { kty: 'RSA', n: String(jwk.n), e: String(jwk.e), alg: SIGNING_ALGORITHM, kid, use: 'sig' };
+    const publicJwk: PublicJwk = {
+      kty: 'RSA',
+      n: String(jwk.n),
+      e: String(jwk.e),
+      alg: SIGNING_ALGORITHM,
+      kid,
+      use: 'sig',
+    };
     const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     await this.repository.rotate(
       {

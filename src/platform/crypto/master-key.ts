@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
  * The master key: VIGIL_MASTER_KEY when set, else `master.key` in the data directory, created on first start with
  * mode 0600 and never recreated (losing it makes every stored secret unreadable).
  */
-export function loadOrCreateMasterKey(configured: Buffer | undefined, dataDir: string): { key: Buffer; created: boolean } {
+export function loadOrCreateMasterKey(
+  configured: Buffer | undefined,
+  dataDir: string,
+): { key: Buffer; created: boolean } {
   if (configured) return { key: configured, created: false };
   const file = path.join(dataDir, 'master.key');
   if (fs.existsSync(file)) {

@@ -20,7 +20,9 @@ describeEachDatabase('operations routes', (t) => {
     const kept = await t.app().http.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
     assert.equal(kept.headers['x-request-id'], 'abc-123');
     assert.equal(kept.headers['transaction-id'], 'abc-123');
-    const replaced = await t.app().http.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b<script>' } });
+    const replaced = await t
+      .app()
+      .http.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'a b<script>' } });
     assert.notEqual(replaced.headers['x-request-id'], 'a b<script>');
   });
 
