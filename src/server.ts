@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { buildApp } from './app.js';
 import { LocalChangeFeed, PostgresChangeFeed, type ChangeFeed } from './platform/change-feed.js';
 import { systemClock } from './platform/clock.js';
@@ -17,6 +18,8 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   let config;
   try {
     config = loadConfig(env);
+    // Port 0 means "any free port": choose it now, so that the public URL, the token issuer and paging links carry it.
+    if (config.port === 0) config = loadConfig({ ...env, VIGIL_PORT: String(await freePort(config.host)) });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`vigil: ${error.message}\n`);
@@ -40,12 +43,10 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     logger,
     collectProcessMetrics: true,
   });
-  const boot = await iam.accounts.bootstrap(config.adminEmail, config.adminPassword);
-
   await http.listen({ host: config.host, port: config.port });
-  const address = http.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = config.publicUrl.replace(`:${config.port}`, `:${port}`);
+  // After listen: a generated password must never be created and then lost to a port that is already taken.
+  const boot = await iam.accounts.bootstrap(config.adminEmail, config.adminPassword);
+  const url = config.publicUrl;
   const lines = [
     '',
     `vigil is running at ${url}  (${config.database.kind === 'postgres' ? 'PostgreSQL' : `SQLite in ${config.dataDir}`})`,
@@ -53,7 +54,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     `  log in as: ${config.adminEmail}`,
     boot.generatedPassword
       ? `  password:  ${boot.generatedPassword}   (generated now and shown only once: write it down)`
-      : '  password:  the one set with VIGIL_ADMIN_PASSWORD on first start',
+      : '  password:  the one printed (or set with VIGIL_ADMIN_PASSWORD) on first start',
     `  get a token: curl -s -X POST ${url}/identity/token -d grant_type=password -d username=${config.adminEmail} -d password=…`,
     `  API docs:  ${url}/docs`,
     '',
@@ -81,4 +82,17 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+/** A port that is free on `host` right now (the OS picks it), for VIGIL_PORT=0. */
+async function freePort(host: string): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, host, resolve);
+  });
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error(`could not find a free port on ${host}`);
+  return address.port;
 }

@@ -29,6 +29,24 @@ export const iamErrors = {
     new AppError(400, 'bad_request', 'The specified IAM ID does not match the IAM ID in the token.', {
       messageCode: 'BXNIM0509E',
     }),
+  invalidAccountId: () =>
+    new AppError(400, 'invalid_account_id', 'The account_id is not valid: it must be the account of the caller.'),
+  invalidPageToken: () =>
+    new AppError(400, 'invalid_pagetoken', 'The pagetoken is not valid: use the one from the `next` link.'),
+  missingHeader: (name: string) => new AppError(400, 'missing_header', `The ${name} header is required.`),
+  malformedApiKey: () =>
+    new AppError(
+      400,
+      'invalid_apikey',
+      'The apikey value is not a well-formed vigil API key (vigil_ak_…); leave it out to have one generated.',
+    ),
+  apiKeyValueNotFound: () =>
+    new AppError(404, 'not_found', 'Unable to find object', {
+      messageCode: 'BXNIM0102E',
+      details: 'Object type ApiKey with the value given in the IAM-ApiKey header could not be found.',
+    }),
+  invalidExpiry: () =>
+    new AppError(400, 'invalid_expires_at', 'expires_at is not a valid date, e.g. 2049-01-02T18:30:00+0000.'),
   ifMatchRequired: () =>
     new AppError(400, 'missing_if_match', 'The If-Match header is required. Use the entity_tag from GET, or *.', {
       messageCode: 'BXNIM0500E',
@@ -42,10 +60,19 @@ export const iamErrors = {
       messageCode: 'BXNIM0510E',
     }),
   conflict: (message: string) => new AppError(409, 'conflict', message, { messageCode: 'BXNIM0503E' }),
+  wrongCurrentPassword: () =>
+    new AppError(400, 'invalid_current_password', 'The current password is not correct.', {
+      messageCode: 'BXNIM0602E',
+    }),
   policyConflict: (existingId: string) =>
     new AppError(409, 'policy_conflict_error', `Failed to create policy: it duplicates policy ${existingId}.`, {
       details: existingId,
     }),
+  policyNotFound: (id: string) => new AppError(404, 'policy_not_found', `Policy with ID ${id} could not be found.`),
+  roleNotFound: (roleId: string) =>
+    new AppError(400, 'role_not_found', `Role ${roleId} does not exist or cannot be granted on this resource.`),
+  missingQueryParameter: (name: string) =>
+    new AppError(400, 'missing_required_query_parameter', `The query parameter '${name}' is required.`),
   tooManyRequests: (retryAfterSeconds: number) =>
     new AppError(429, 'too_many_requests', 'Too many requests. Try again later.', {
       messageCode: 'BXNIM0420E',
@@ -82,6 +109,8 @@ export const tokenErrors = {
     new AppError(400, 'unsupported_media_type', 'Content-Type must be application/x-www-form-urlencoded.', {
       messageCode: 'BXNIM0109E',
     }),
+  payloadTooLarge: () =>
+    new AppError(413, 'payload_too_large', 'The request body is too large.', { messageCode: 'BXNIM0109E' }),
   tooManyRequests: (retryAfterSeconds: number) =>
     new AppError(429, 'too_many_requests', 'Too many requests. Try again later.', {
       messageCode: 'BXNIM0420E',

@@ -1,5 +1,23 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
+import { principalOf } from '../iam.routes.js';
+import { AuditLogService } from './audit-log.service.js';
+import { AuditListSchema, AuditQuerySchema } from './audit.schema.js';
 
-// Placeholder: being written in this session.
-export async function auditRoutes(_app: HttpServer, _iam: Iam): Promise<void> {}
+/** `GET /v1/audit`: who did what to which credential, when and from where, for administrators. */
+export async function auditRoutes(app: HttpServer, iam: Iam): Promise<void> {
+  const log = new AuditLogService(iam.ctx);
+  app.get(
+    '/v1/audit',
+    {
+      schema: {
+        tags: ['Audit'],
+        security: [{ iamToken: [] }],
+        summary: 'List audit events of the account, newest first',
+        querystring: AuditQuerySchema,
+        response: { 200: AuditListSchema },
+      },
+    },
+    async (request) => log.list(principalOf(request), request.query),
+  );
+}

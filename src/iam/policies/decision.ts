@@ -2,7 +2,7 @@ import type { ChangeFeed } from '../../platform/change-feed.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Subject } from '../auth/principal.js';
 import type { PolicyAttribute, PolicyGrant } from './policy.model.js';
-import { actionsOf, KNOWN_SERVICES, roleNameFromCrn } from './roles.js';
+import { actionsOf, roleNameFromCrn } from './roles.js';
 
 /** The resource a decision is about: attributes as IBM names them. `accountId` is always set. */
 export interface ResourceAttributes {
@@ -73,41 +73,56 @@ export class Decisions {
   }
 }
 
-/** True when one of the grant's resources matches and one of its roles allows the action there. */
+/**
+ * True when one of the grant's resources matches and one of its roles allows the action there. The role is read in the
+ * role table of the resource's own service: a policy naming a service (even by wildcard) has already matched it, and
+ * a policy naming none covers every service.
+ */
 export function grantAllows(grant: PolicyGrant, action: string, resource: ResourceAttributes): boolean {
-  const matching = grant.resources.some((r) =>
-    r.attributes.every((attribute) => attributeMatches(attribute, resource)),
+  const matching = grant.resources.some(
+    // vigil's resources carry no access-management tags: a tag-restricted policy must grant nothing, not everything.
+    (r) => (r.tags === undefined || r.tags.length === 0) && r.attributes.every((a) => attributeMatches(a, resource)),
   );
   if (!matching) return false;
-  const serviceName = attributeValue(grant, 'serviceName') ?? resource.serviceName;
-  const services = serviceName === undefined ? KNOWN_SERVICES : [serviceName];
   return grant.roles.some((role) => {
     const name = roleNameFromCrn(role.role_id);
-    return name !== undefined && services.some((service) => actionsOf(service, name).includes(action));
+    return name !== undefined && actionsOf(resource.serviceName, name).includes(action);
   });
 }
 
-function attributeValue(grant: PolicyGrant, name: string): string | undefined {
-  for (const r of grant.resources) {
-    const attribute = r.attributes.find((a) => a.name === name);
-    if (attribute && typeof attribute.value === 'string') return attribute.value;
-  }
-  return undefined;
-}
-
 function attributeMatches(attribute: PolicyAttribute, resource: ResourceAttributes): boolean {
-  const actual = resource[attribute.name];
-  if (actual === undefined || typeof attribute.value !== 'string') return false;
+  // Own properties only: an attribute named `constructor` must not match Object.prototype's.
+  const actual = Object.hasOwn(resource, attribute.name) ? resource[attribute.name] : undefined;
+  if (typeof actual !== 'string' || typeof attribute.value !== 'string') return false;
   const operator = attribute.operator ?? 'stringEquals';
   if (operator === 'stringEquals') return actual === attribute.value;
-  if (operator === 'stringMatch') return wildcard(attribute.value).test(actual);
+  if (operator === 'stringMatch') return wildcardMatch(attribute.value, actual);
   return false;
 }
 
-function wildcard(pattern: string): RegExp {
-  const escaped = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${escaped}$`);
+/**
+ * IBM's `stringMatch`: `*` matches any run of characters, `?` exactly one. Iterative and O(pattern × value) rather than
+ * a regular expression, so a pattern of many stars cannot make a decision backtrack for seconds.
+ */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let mark = 0;
+  while (v < value.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
+      p++;
+      v++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = v;
+    } else if (star !== -1) {
+      p = star + 1;
+      v = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }

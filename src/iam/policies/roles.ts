@@ -16,6 +16,22 @@ export function roleNameFromCrn(crn: string): RoleName | undefined {
   return undefined;
 }
 
+/** IBM's descriptions of its roles, shown with a policy's roles and by `GET /v2/roles`. */
+export const ROLE_DESCRIPTIONS: Readonly<Record<RoleName, string>> = {
+  Viewer: "As a viewer, you can view service instances, but you can't modify them.",
+  Operator:
+    "As an operator, you can perform platform actions required to configure and operate service instances, such as viewing a service's dashboard.",
+  Editor:
+    'As an editor, you can perform all platform actions except for managing the account and assigning access policies.',
+  Administrator:
+    'As an administrator, you can perform all platform actions based on the resource this role is being assigned, including assigning access policies to other users.',
+  Reader: 'As a reader, you can perform read-only actions within a service such as viewing service-specific resources.',
+  Writer:
+    'As a writer, you have permissions beyond the reader role, including creating and editing service-specific resources.',
+  Manager:
+    'As a manager, you have permissions beyond the writer role to complete privileged actions as defined by the service. In addition, you can create and edit service-specific resources.',
+};
+
 export function roleCrn(role: RoleName): string {
   return (PLATFORM_ROLES as readonly string[]).includes(role)
     ? `crn:v1:bluemix:public:iam::::role:${role}`

@@ -8,6 +8,16 @@ export class UsersRepository {
     await this.db.insertInto('users').values(user).execute();
   }
 
+  /** Inserts the user unless the email is already taken (by any account): false then, even under a race. */
+  async insertIfEmailFree(user: NewUser): Promise<boolean> {
+    const result = await this.db
+      .insertInto('users')
+      .values(user)
+      .onConflict((oc) => oc.column('email').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
+
   findByIamId(iamId: string): Promise<UserRow | undefined> {
     return this.db.selectFrom('users').selectAll().where('iam_id', '=', iamId).executeTakeFirst();
   }
@@ -39,6 +49,32 @@ export class UsersRepository {
 
   async update(iamId: string, changes: Partial<Omit<UserRow, 'iam_id' | 'account_id'>>): Promise<void> {
     await this.db.updateTable('users').set(changes).where('iam_id', '=', iamId).execute();
+  }
+
+  /** Sets ACTIVE or DISABLED, bumping the version. */
+  async setState(iamId: string, state: UserRow['state'], modifiedAt: string): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set((eb) => ({ state, modified_at: modifiedAt, version: eb('version', '+', 1) }))
+      .where('iam_id', '=', iamId)
+      .execute();
+  }
+
+  /** Stores a new password hash and revokes every refresh token of the user, in one transaction. */
+  async changePassword(iamId: string, passwordHash: string, changedAt: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set((eb) => ({
+          password_hash: passwordHash,
+          password_changed_at: changedAt,
+          modified_at: changedAt,
+          version: eb('version', '+', 1),
+        }))
+        .where('iam_id', '=', iamId)
+        .execute();
+      await trx.updateTable('refresh_tokens').set({ revoked: 1 }).where('iam_id', '=', iamId).execute();
+    });
   }
 
   /** Deletes the user with their API keys, refresh tokens and policies, in one transaction. */

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type Migration, type MigrationP
 import pg from 'pg';
 import type { Config } from '../config.js';
 import * as m0001 from './migrations/0001-iam.js';
+import * as m0002 from './migrations/0002-policy-uniqueness.js';
 import type { Database, Db } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,6 +16,8 @@ export interface DatabaseHandle {
   readonly dialect: Dialect;
   /** PostgreSQL pool (for LISTEN/NOTIFY); absent on SQLite. */
   readonly pool?: pg.Pool;
+  /** The PostgreSQL schema of a search path given at open (tests: one schema per test database). */
+  readonly schema?: string;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,13 @@ export function openDatabase(config: Config['database'], options: { searchPath?:
     // An idle client that loses its connection must not take the process down.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pool, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      pool,
+      ...(options.searchPath ? { schema: options.searchPath } : {}),
+      close: () => db.destroy(),
+    };
   }
   if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
   const sqlite = new SQLite(config.file);
@@ -46,6 +55,7 @@ export function openDatabase(config: Config['database'], options: { searchPath?:
 
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-iam': m0001,
+  '0002-policy-uniqueness': m0002,
 };
 
 class StaticMigrations implements MigrationProvider {
@@ -60,16 +70,27 @@ class StaticMigrations implements MigrationProvider {
   }
 }
 
+/**
+ * Kysely looks for its migration tables in every schema unless told which one: name it, so that databases in sibling
+ * schemas (parallel test files) do not see each other's migrations.
+ */
+function migratorFor(handle: DatabaseHandle): Migrator {
+  return new Migrator({
+    db: handle.db,
+    provider: new StaticMigrations(handle.dialect),
+    ...(handle.schema ? { migrationTableSchema: handle.schema } : {}),
+  });
+}
+
 /** Applies every pending migration; throws with the failing migration's error. */
 export async function migrate(handle: DatabaseHandle): Promise<void> {
-  const migrator = new Migrator({ db: handle.db, provider: new StaticMigrations(handle.dialect) });
+  const migrator = migratorFor(handle);
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** True when every known migration has been applied (for /readyz). */
 export async function migrationsApplied(handle: DatabaseHandle): Promise<boolean> {
-  const migrator = new Migrator({ db: handle.db, provider: new StaticMigrations(handle.dialect) });
-  const all = await migrator.getMigrations();
+  const all = await migratorFor(handle).getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }

@@ -53,6 +53,20 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
     reply.header('transaction-id', request.id);
   });
 
+  // IBM's Node SDK sends `Content-Type: application/json` with an empty body on its body-less POSTs (lockApiKey,
+  // disableApiKey…): read that as no body. Any other body still goes through Fastify's own parser (prototype-poisoning
+  // protection, body limit).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, text, done);
+  });
+
   app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error }, 'unexpected error');
