@@ -104,7 +104,7 @@ export function createIam(deps: IamDeps): Iam {
     decisions,
     signingKeys,
     accessTokens,
-    tokens: new TokenService(ctx, accessTokens),
+    tokens: new TokenService(ctx, accessTokens, signingKeys, deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS),
     subjectStatus,
     authenticator: new IamAuthenticator(accessTokens, subjectStatus),
     tokenRateLimits: deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS,

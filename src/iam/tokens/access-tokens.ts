@@ -60,6 +60,8 @@ export interface IssuedAccessToken {
 }
 
 const CACHE_LIMIT = 10_000;
+const MAX_TOKEN_LENGTH = 8192;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 /**
@@ -124,6 +126,9 @@ export class AccessTokens {
 
   /** Verifies signature, algorithm, kid, issuer and lifetime; returns the claims or undefined. Never throws. */
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
+    // Only the canonical compact form (unpadded base64url, three segments, a sane size): jose would also decode
+    // padded segments, and a token that is not what vigil issues is not worth a signature check.
+    if (token.length > MAX_TOKEN_LENGTH || !COMPACT_JWS.test(token)) return undefined;
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     const cached = this.cache.get(token);
     if (cached) {

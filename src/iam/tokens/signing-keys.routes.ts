@@ -1,5 +1,36 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
+import { originOf, principalOf } from '../iam.routes.js';
+import { SigningKeysAdmin } from './signing-keys.admin.js';
+import { RotationResultSchema, SigningKeyListSchema } from './token.schema.js';
 
-// Placeholder: being written in this session.
-export async function signingKeysRoutes(_app: HttpServer, _iam: Iam): Promise<void> {}
+/** Admin routes for the token signing keys (authenticated scope; account administrators only). */
+export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void> {
+  const admin = new SigningKeysAdmin(iam.ctx, iam.signingKeys);
+
+  app.get(
+    '/v1/admin/signing-keys',
+    {
+      schema: {
+        tags: ['iam admin'],
+        summary: 'List the token signing keys (kid, dates; never private material)',
+        security: [{ iamToken: [] }],
+        response: { 200: SigningKeyListSchema },
+      },
+    },
+    async (request) => ({ keys: admin.list(principalOf(request)) }),
+  );
+
+  app.post(
+    '/v1/admin/signing-keys/rotate',
+    {
+      schema: {
+        tags: ['iam admin'],
+        summary: 'Make a new signing key current; the previous one keeps verifying until its tokens expire',
+        security: [{ iamToken: [] }],
+        response: { 200: RotationResultSchema },
+      },
+    },
+    async (request) => admin.rotate(principalOf(request), originOf(request)),
+  );
+}

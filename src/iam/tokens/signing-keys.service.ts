@@ -12,6 +12,16 @@ const generateRsa = promisify(generateKeyPair);
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const SIGNING_ALGORITHM = 'RS256';
 
+/** Public facts about a signing key (admin listing). */
+export interface SigningKeyInfo {
+  kid: string;
+  alg: string;
+  created_at: string;
+  retired_at: string | null;
+  current: boolean;
+  in_jwks: boolean;
+}
+
 /** A public key as the JWKS serves it (IBM omits `use`; vigil sends it, which no client minds). */
 export interface PublicJwk {
   kty: string;
@@ -82,6 +92,33 @@ export class SigningKeys {
     );
     await this.reload();
     return kid;
+  }
+
+  /**
+   * Re-reads the keys when the last read is older than `maxAgeMs`, so that a process that did not perform a rotation
+   * starts signing with the new key within a minute of it (the change feed usually tells it sooner).
+   */
+  async refreshIfStale(maxAgeMs = 60_000): Promise<void> {
+    if (this.clock.now() - this.lastReload >= maxAgeMs) await this.reload();
+  }
+
+  /** Re-reads the keys now (another process rotated them). */
+  async refresh(): Promise<void> {
+    await this.reload();
+  }
+
+  /** Public facts about every key, newest first: never private material. */
+  list(): SigningKeyInfo[] {
+    return [...this.keys.values()]
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .map((key) => ({
+        kid: key.kid,
+        alg: key.jwk.alg,
+        created_at: key.createdAt,
+        retired_at: key.retiredAt,
+        current: key.kid === this.currentKid,
+        in_jwks: this.jwks().keys.some((jwk) => jwk.kid === key.kid),
+      }));
   }
 
   private async reload(): Promise<void> {

@@ -1,10 +1,209 @@
+import type { RequestOrigin } from '../../platform/audit/audit.service.js';
+import { isoAt } from '../../platform/clock.js';
+import { generateSecret } from '../../platform/crypto/secret-token.js';
 import type { IamContext } from '../context.js';
+import { tokenErrors } from '../errors.js';
+import type { TokenRateLimits } from '../iam.module.js';
 import type { AccessTokens } from './access-tokens.js';
+import { clientFromAuthorization } from './client-credentials.js';
+import { APIKEY_GRANT, ApiKeyGrant } from './grants/apikey.grant.js';
+import { GrantFailure, type Grant, type GrantResult } from './grants/grant.js';
+import { PASSWORD_GRANT, PasswordGrant } from './grants/password.grant.js';
+import { REFRESH_TOKEN_GRANT, RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { KeyActivity } from './key-activity.js';
+import { KeyActivityRepository } from './key-activity.repository.js';
+import { TokenBuckets } from './rate-limiter.js';
+import { RefreshTokensRepository } from './refresh-tokens.repository.js';
+import { SIGNING_KEYS_TOPIC } from './signing-keys.admin.js';
+import type { SigningKeys } from './signing-keys.service.js';
+import { TokenSubjectsRepository } from './token-subjects.repository.js';
+import type { TokenForm, TokenResponse } from './token.schema.js';
 
-// Placeholder: being written in this session.
+const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
+export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+export const TOKEN_SCOPE = 'ibm openid';
+export const SUPPORTED_GRANTS = [APIKEY_GRANT, REFRESH_TOKEN_GRANT, PASSWORD_GRANT] as const;
+
+/** A token request as the route hands it over: the form, the Authorization header and where it came from. */
+export interface TokenRequest {
+  readonly form: TokenForm;
+  readonly authorization: string | undefined;
+  readonly origin: RequestOrigin;
+}
+
+/**
+ * The token endpoint's rules (POST /identity/token): rate limits per client IP and per credential, client
+ * credentials, the three grants, access and refresh token issuance, API-key activity, and an audit entry for every
+ * request, granted or not. Failures surface as the token catalog's errors; their precise reason goes to the audit log
+ * only.
+ */
 export class TokenService {
+  private readonly perIp: TokenBuckets;
+  private readonly perCredential: TokenBuckets;
+  private readonly refreshTokens: RefreshTokensRepository;
+  private readonly activity: KeyActivity;
+  private readonly grants: ReadonlyMap<string, Grant>;
+  private readonly refusalsAudited = new Map<string, number>();
+
   constructor(
-    readonly ctx: IamContext,
-    readonly accessTokens: AccessTokens,
-  ) {}
+    private readonly ctx: IamContext,
+    private readonly accessTokens: AccessTokens,
+    private readonly signingKeys: SigningKeys,
+    limits: TokenRateLimits,
+  ) {
+    this.perIp = new TokenBuckets(limits.perIp, ctx.clock);
+    this.perCredential = new TokenBuckets(limits.perKey, ctx.clock);
+    this.refreshTokens = new RefreshTokensRepository(ctx.db);
+    this.activity = new KeyActivity(new KeyActivityRepository(ctx.db), ctx.clock);
+    // Another process rotated the signing keys: sign with the new one from now on.
+    ctx.feed.subscribe((change) => {
+      if (change.topic === SIGNING_KEYS_TOPIC) void signingKeys.refresh().catch(() => undefined);
+    });
+    const subjects = new TokenSubjectsRepository(ctx.db);
+    const limit = (index: string) => {
+      const wait = this.perCredential.take(index);
+      if (wait > 0) {
+        throw new GrantFailure(tokenErrors.tooManyRequests(wait), 'rate_limited_credential', {
+          throttled: `credential:${index}`,
+        });
+      }
+    };
+    this.grants = new Map<string, Grant>([
+      [APIKEY_GRANT, new ApiKeyGrant(subjects, ctx.keyring, ctx.clock, limit)],
+      [REFRESH_TOKEN_GRANT, new RefreshTokenGrant(subjects, this.refreshTokens, ctx.keyring, ctx.clock, limit)],
+      [PASSWORD_GRANT, new PasswordGrant(subjects, ctx.keyring, limit)],
+    ]);
+  }
+
+  /**
+   * Spends one request of the client IP's budget. Called before the body is read, so that floods of any kind (huge
+   * bodies, garbage, wrong keys) are counted; throws 429 with Retry-After when the budget is spent.
+   */
+  async admit(origin: RequestOrigin): Promise<void> {
+    const ip = origin.ip ?? 'unknown';
+    const wait = this.perIp.take(ip);
+    if (wait === 0) return;
+    const failure = new GrantFailure(tokenErrors.tooManyRequests(wait), 'rate_limited_ip', { throttled: `ip:${ip}` });
+    await this.recordFailure(failure, undefined, origin);
+    throw tokenErrors.tooManyRequests(wait);
+  }
+
+  /** Exchanges a credential for an access token (and, where the client may have one, a refresh token). */
+  async exchange(request: TokenRequest): Promise<TokenResponse> {
+    const grantType = request.form.grant_type;
+    try {
+      const client = clientFromAuthorization(request.authorization);
+      if (client === undefined) throw new GrantFailure(tokenErrors.invalidClient(), 'invalid_client');
+      if (grantType === undefined || grantType === '') {
+        throw new GrantFailure(tokenErrors.missingProperty('grant_type'), 'missing_grant_type');
+      }
+      const grant = this.grants.get(grantType);
+      if (!grant) throw new GrantFailure(tokenErrors.unsupportedGrant(grantType.slice(0, 100)), 'unsupported_grant');
+      const result = await grant.run({ form: request.form, client });
+      const response = await this.issue(result);
+      await this.recordSuccess(result, request.origin);
+      if (result.apikeyId !== null && result.grantType === APIKEY_GRANT) await this.activity.record(result.apikeyId);
+      return response;
+    } catch (error) {
+      if (!(error instanceof GrantFailure)) throw error;
+      await this.recordFailure(error, grantType, request.origin);
+      throw error.error;
+    }
+  }
+
+  /** Writes pending API-key activity (on shutdown). */
+  async close(): Promise<void> {
+    await this.activity.close();
+  }
+
+  /** Writes API-key activity whose minute has passed (the periodic sweep does this too). */
+  async flushActivity(): Promise<void> {
+    await this.activity.flush();
+  }
+
+  private async issue(result: GrantResult): Promise<TokenResponse> {
+    await this.signingKeys.refreshIfStale();
+    const { token, claims } = await this.accessTokens.issue(result.subject, {
+      grantType: result.grantType,
+      clientId: result.clientId,
+      scope: TOKEN_SCOPE,
+      apikeyId: result.apikeyId,
+    });
+    return {
+      access_token: token,
+      refresh_token: result.refreshable ? await this.newRefreshToken(result) : 'not_supported',
+      token_type: 'Bearer',
+      expires_in: claims.exp - claims.iat,
+      expiration: claims.exp,
+      scope: TOKEN_SCOPE,
+    };
+  }
+
+  private async newRefreshToken(result: GrantResult): Promise<string> {
+    const { clock, keyring, random } = this.ctx;
+    const value = generateSecret('refreshToken', random);
+    const now = clock.now();
+    await this.refreshTokens.insert({
+      token_hash: keyring.index(value),
+      family_id: result.familyId ?? random.uuid(),
+      account_id: result.subject.accountId,
+      iam_id: result.subject.iamId,
+      apikey_id: result.apikeyId,
+      client_id: result.clientId,
+      scope: TOKEN_SCOPE,
+      created_at: isoAt(now),
+      expires_at: isoAt(now + REFRESH_TOKEN_TTL_MS),
+      used_at: null,
+      revoked: 0,
+    });
+    return value;
+  }
+
+  /** True for the first rate-limit refusal of a key in a minute (bounded memory: forgets everything when full). */
+  private firstRefusalThisMinute(key: string): boolean {
+    const now = this.ctx.clock.now();
+    const last = this.refusalsAudited.get(key);
+    if (last !== undefined && now - last < REFUSAL_AUDIT_INTERVAL_MS) return false;
+    if (this.refusalsAudited.size >= 10_000) this.refusalsAudited.clear();
+    this.refusalsAudited.set(key, now);
+    return true;
+  }
+
+  private async recordSuccess(result: GrantResult, origin: RequestOrigin): Promise<void> {
+    await this.ctx.audit.record(
+      {
+        accountId: result.subject.accountId,
+        action: 'token.issue',
+        actorIamId: result.subject.iamId,
+        targetType: result.target.type,
+        targetId: result.target.id,
+        details: { grant_type: result.grantType, client_id: result.clientId, apikey_id: result.apikeyId },
+      },
+      origin,
+    );
+  }
+
+  private async recordFailure(
+    failure: GrantFailure,
+    grantType: string | undefined,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    const { context } = failure;
+    if (context.throttled !== undefined && !this.firstRefusalThisMinute(context.throttled)) return;
+    await this.ctx.audit.record(
+      {
+        accountId: context.accountId ?? null,
+        action: 'token.failure',
+        outcome: 'failure',
+        actorIamId: context.actorIamId ?? null,
+        ...(context.target ? { targetType: context.target.type, targetId: context.target.id } : {}),
+        details: {
+          reason: failure.reason,
+          grant_type: grantType === undefined ? null : grantType.slice(0, 100),
+          error_code: failure.error.extra.messageCode ?? null,
+        },
+      },
+      origin,
+    );
+  }
 }

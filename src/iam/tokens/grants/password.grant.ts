@@ -1,0 +1,47 @@
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../../platform/crypto/password.js';
+import type { Keyring } from '../../../platform/crypto/keyring.js';
+import { tokenErrors } from '../../errors.js';
+import type { TokenSubjectsRepository } from '../token-subjects.repository.js';
+import { GrantFailure, type CredentialLimiter, type Grant, type GrantRequest, type GrantResult } from './grant.js';
+import { userSubject } from './subjects.js';
+
+export const PASSWORD_GRANT = 'password';
+
+/**
+ * `grant_type=password`: a user's email and password (the CLI and the console). Users only. An unknown email costs
+ * the same scrypt as a known one (verified against a dummy hash), and every failure gives the same answer, so the
+ * endpoint does not tell which emails exist. A refresh token is always issued.
+ */
+export class PasswordGrant implements Grant {
+  constructor(
+    private readonly subjects: TokenSubjectsRepository,
+    private readonly keyring: Keyring,
+    private readonly limit: CredentialLimiter,
+  ) {}
+
+  async run({ form, client }: GrantRequest): Promise<GrantResult> {
+    const { username, password } = form;
+    if (username === undefined || username === '') {
+      throw new GrantFailure(tokenErrors.missingProperty('username'), 'missing_username');
+    }
+    if (password === undefined || password === '') {
+      throw new GrantFailure(tokenErrors.missingProperty('password'), 'missing_password');
+    }
+    this.limit(this.keyring.index(`user:${username.toLowerCase()}`));
+    const user = await this.subjects.findUserByEmail(username);
+    const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+    if (!user) throw new GrantFailure(tokenErrors.invalidCredentials(), 'user_unknown');
+    const context = { accountId: user.account_id, actorIamId: user.iam_id, target: { type: 'user', id: user.iam_id } };
+    if (!matches) throw new GrantFailure(tokenErrors.invalidCredentials(), 'wrong_password', context);
+    if (user.state !== 'ACTIVE') throw new GrantFailure(tokenErrors.invalidCredentials(), 'user_disabled', context);
+    return {
+      subject: userSubject(user),
+      grantType: PASSWORD_GRANT,
+      clientId: client,
+      apikeyId: null,
+      refreshable: true,
+      familyId: null,
+      target: { type: 'user', id: user.iam_id },
+    };
+  }
+}

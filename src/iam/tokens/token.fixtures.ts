@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import type { LightMyRequestResponse } from 'fastify';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { isoAt } from '../../platform/clock.js';
+import { cryptoRandom } from '../../platform/crypto/random.js';
+import { generateSecret } from '../../platform/crypto/secret-token.js';
+import type { TestApp } from '../../testing/test-app.js';
+import { ids } from '../ids.js';
+
+/**
+ * Test fixtures for the token endpoint: API keys and service IDs written straight to the database (the API-key
+ * routes are not what these tests are about), form posts, and assertions on IBM's token bodies.
+ */
+
+/** Limits that tests not about rate limiting never reach (their clock stands still). */
+export const GENEROUS_LIMITS = {
+  perIp: { ratePerSecond: 1_000, burst: 100_000 },
+  perKey: { ratePerSecond: 1_000, burst: 100_000 },
+} as const;
+
+export const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
+export const BX_BASIC = `Basic ${Buffer.from('bx:bx').toString('base64')}`;
+export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+export const REFRESH_TOKEN_SHAPE = /^vigil_rt_[A-Za-z0-9]{36}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export interface TestServiceId {
+  readonly id: string;
+  readonly iamId: string;
+  readonly name: string;
+  readonly accountId: string;
+}
+
+export interface TestApiKey {
+  readonly id: string;
+  /** The secret, generated at test time. */
+  readonly value: string;
+  readonly iamId: string;
+}
+
+/** Inserts a service ID row. */
+export async function createServiceId(app: TestApp, accountId = app.accountId): Promise<TestServiceId> {
+  const id = ids.serviceId(cryptoRandom);
+  const iamId = ids.serviceIdIamId(id);
+  const now = isoAt(app.clock.now());
+  const name = `sid-${id.slice(-6)}`;
+  await app.database.db
+    .insertInto('service_ids')
+    .values({
+      id,
+      iam_id: iamId,
+      account_id: accountId,
+      name,
+      description: null,
+      group_id: null,
+      unique_instance_crns: '[]',
+      locked: 0,
+      version: 1,
+      created_by: app.admin.iamId,
+      created_at: now,
+      modified_at: now,
+    })
+    .execute();
+  return { id, iamId, name, accountId };
+}
+
+/** Inserts an API key row for a user or service ID; the value exists only in memory, the row holds its index. */
+export async function createApiKey(
+  app: TestApp,
+  owner: { iamId: string; accountId: string },
+  options: { disabled?: boolean; locked?: boolean; expiresAt?: string | null } = {},
+): Promise<TestApiKey> {
+  const value = generateSecret('apiKey', cryptoRandom);
+  const id = ids.apiKey(cryptoRandom);
+  const now = isoAt(app.clock.now());
+  await app.database.db
+    .insertInto('api_keys')
+    .values({
+      id,
+      account_id: owner.accountId,
+      iam_id: owner.iamId,
+      owner_type: owner.iamId.startsWith('iam-ServiceId-') ? 'serviceid' : 'user',
+      name: `key-${id.slice(-6)}`,
+      description: null,
+      key_hash: app.iam.ctx.keyring.index(value),
+      locked: options.locked ? 1 : 0,
+      disabled: options.disabled ? 1 : 0,
+      support_sessions: 0,
+      action_when_leaked: 'none',
+      expires_at: options.expiresAt ?? null,
+      version: 1,
+      created_by: owner.iamId,
+      created_at: now,
+      modified_at: now,
+      last_authn: null,
+      authn_count: 0,
+    })
+    .execute();
+  return { id, value, iamId: owner.iamId };
+}
+
+/** POSTs a form to the token endpoint, fields in the given order. */
+export function postToken(
+  app: TestApp,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.http.inject({
+    method: 'POST',
+    url: '/identity/token',
+    headers: { ...FORM, ...headers },
+    payload: new URLSearchParams(fields).toString(),
+  });
+}
+
+/** The apikey grant as IamAuthenticator sends it. */
+export function apikeyGrant(app: TestApp, apikey: string, headers: Record<string, string> = {}) {
+  return postToken(app, { apikey, grant_type: APIKEY_GRANT, response_type: 'cloud_iam' }, headers);
+}
+
+export interface DecodedJwt {
+  readonly header: Record<string, unknown>;
+  readonly payload: Record<string, unknown>;
+}
+
+/** Decodes a compact JWT, asserting unpadded base64url segments (the CLI decodes with RawURLEncoding). */
+export function decodeJwt(token: string): DecodedJwt {
+  assert.match(token, JWT_SHAPE);
+  const [header, payload] = token.split('.') as [string, string, string];
+  const json = (segment: string) =>
+    JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
+  return { header: json(header), payload: json(payload) };
+}
+
+/** Verifies a token against the JWKS that vigil serves, as a third party would. */
+export async function verifyWithJwks(app: TestApp, token: string): Promise<void> {
+  const jwks = (await app.http.inject({ method: 'GET', url: '/identity/keys' })).json() as JSONWebKeySet;
+  await jwtVerify(token, createLocalJWKSet(jwks), {
+    algorithms: ['RS256'],
+    issuer: `${app.iam.ctx.publicUrl}/identity`,
+    currentDate: new Date(app.clock.now()),
+  });
+}
+
+/** The current signing key's kid. */
+export function currentKid(app: TestApp): string {
+  return app.iam.signingKeys.current().kid;
+}
+
+/**
+ * Asserts an answer in IBM's token error shape: status, then the whole body, with the context's generated values
+ * (times, ids) checked for their format.
+ */
+export function assertTokenError(
+  res: LightMyRequestResponse,
+  status: number,
+  expected: { errorCode: string; errorMessage: string; errorDetails?: string },
+): void {
+  assert.equal(res.statusCode, status, res.body);
+  assert.match(String(res.headers['content-type']), /^application\/json/);
+  const body = res.json() as { context: Record<string, string> };
+  const { context } = body;
+  assert.match(context['startTime'] ?? '', /^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d:\d{3} UTC$/);
+  assert.match(context['endTime'] ?? '', /^\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d:\d{3} UTC$/);
+  assert.match(context['elapsedTime'] ?? '', /^\d+$/);
+  assert.deepEqual(body, {
+    ...expected,
+    context: {
+      requestId: res.headers['x-request-id'],
+      requestType: 'incoming.Identity_Token',
+      userAgent: 'lightMyRequest',
+      url: 'http://vigil.test',
+      instanceId: os.hostname(),
+      threadId: String(process.pid),
+      host: os.hostname(),
+      startTime: context['startTime'],
+      endTime: context['endTime'],
+      elapsedTime: context['elapsedTime'],
+      locale: 'en_US',
+      clusterName: 'vigil',
+    },
+  });
+}
+
+export const API_KEY_NOT_FOUND = { errorCode: 'BXNIM0415E', errorMessage: 'Provided API key could not be found.' };
+
+/** BXNIM0109E for one missing form field. */
+export function missing(property: string) {
+  return {
+    errorCode: 'BXNIM0109E',
+    errorMessage: 'Property missing or empty.',
+    errorDetails: `Property '${property}' either missing or empty.`,
+  };
+}
+
+/** The audit events of an action, oldest first. */
+export async function auditEvents(app: TestApp, action: string) {
+  const rows = await app.database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('action', '=', action)
+    .orderBy('seq', 'asc')
+    .execute();
+  return rows.map((row) => ({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }));
+}
