@@ -9,6 +9,7 @@ import { cryptoRandom } from '../platform/crypto/random.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import type { TokenRateLimits } from '../iam/iam.module.js';
 import { ids } from '../iam/ids.js';
+import { OPERATOR_ACCOUNT_SETTING } from '../iam/accounts/accounts.service.js';
 import { openTestDatabase, TEST_DATABASES, type DatabaseKind } from './databases.js';
 
 export const TEST_PUBLIC_URL = 'http://vigil.test';
@@ -147,6 +148,8 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     adminPassword,
   });
   const accountId = created.accountId;
+  // The test app's first account plays the one a real first start creates: the operator account.
+  await app.iam.ctx.repositories.accounts.putSetting(OPERATOR_ACCOUNT_SETTING, accountId);
   const admin = toTestUser({
     iamId: created.admin.iamId,
     accountId,

@@ -9,7 +9,8 @@ export interface CreatedAccount {
   readonly admin: { readonly iamId: string; readonly email: string };
 }
 
-const BOOTSTRAP_KEY = 'bootstrap.account_id';
+/** The settings key holding the id of the account created on first start: the operator account. */
+export const OPERATOR_ACCOUNT_SETTING = 'bootstrap.account_id';
 
 /** Accounts and the first start. */
 export class AccountsService {
@@ -56,6 +57,14 @@ export class AccountsService {
   }
 
   /**
+   * The account created on the first start. Its administrators operate the whole deployment (signing keys serve every
+   * account); administrators of other accounts manage only their own account.
+   */
+  operatorAccountId(): Promise<string | undefined> {
+    return this.ctx.repositories.accounts.getSetting(OPERATOR_ACCOUNT_SETTING);
+  }
+
+  /**
    * On the first start, creates the account and its administrator (with the configured password, or a generated one
    * that is returned so the caller can print it once). On later starts, returns the existing account and no password.
    */
@@ -63,7 +72,7 @@ export class AccountsService {
     adminEmail: string,
     adminPassword: string | undefined,
   ): Promise<{ accountId: string; generatedPassword?: string }> {
-    const existing = await this.ctx.repositories.accounts.getSetting(BOOTSTRAP_KEY);
+    const existing = await this.ctx.repositories.accounts.getSetting(OPERATOR_ACCOUNT_SETTING);
     if (existing !== undefined) return { accountId: existing };
     const generated = adminPassword === undefined ? randomBase62(20, (n) => this.ctx.random.bytes(n)) : undefined;
     const account = await this.create({
@@ -72,7 +81,7 @@ export class AccountsService {
       adminName: 'Administrator',
       adminPassword: adminPassword ?? (generated as string),
     });
-    await this.ctx.repositories.accounts.putSetting(BOOTSTRAP_KEY, account.accountId);
+    await this.ctx.repositories.accounts.putSetting(OPERATOR_ACCOUNT_SETTING, account.accountId);
     return { accountId: account.accountId, ...(generated ? { generatedPassword: generated } : {}) };
   }
 }

@@ -106,6 +106,31 @@ describeEachDatabase(
         }
       });
 
+      it("answers 403 to another account's administrator: signing keys belong to the operator account", async () => {
+        const app = t.app();
+        const otherOwner = await app.createAccount();
+        for (const [method, url] of [
+          ['GET', '/v1/admin/signing-keys'],
+          ['POST', '/v1/admin/signing-keys/rotate'],
+        ] as const) {
+          const before = currentKid(app);
+          const res = await app.http.inject({ method, url, headers: bearer(await otherOwner.token()) });
+          assert.equal(res.statusCode, 403);
+          assert.deepEqual(res.json(), {
+            trace: res.headers['x-request-id'],
+            errors: [
+              {
+                code: 'insufficent_permissions',
+                message_code: 'BXNIM0513E',
+                message: 'You are not authorized to manage signing keys.',
+              },
+            ],
+            status_code: 403,
+          });
+          assert.equal(currentKid(app), before);
+        }
+      });
+
       it('answers 401 without a token', async () => {
         const app = t.app();
         const res = await app.http.inject({ method: 'GET', url: '/v1/admin/signing-keys' });

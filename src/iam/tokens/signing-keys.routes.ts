@@ -6,7 +6,7 @@ import { RotationResultSchema, SigningKeyListSchema } from './token.schema.js';
 
 /** Admin routes for the token signing keys (authenticated scope; account administrators only). */
 export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void> {
-  const admin = new SigningKeysAdmin(iam.ctx, iam.signingKeys);
+  const admin = new SigningKeysAdmin(iam.ctx, iam.signingKeys, iam.accounts);
 
   app.get(
     '/v1/admin/signing-keys',
@@ -18,7 +18,7 @@ export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void
         response: { 200: SigningKeyListSchema },
       },
     },
-    async (request) => ({ keys: admin.list(principalOf(request)) }),
+    async (request) => ({ keys: await admin.list(principalOf(request)) }),
   );
 
   app.post(
