@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { isoAt } from '../platform/clock.js';
+import { createServiceId } from './identity-fixtures.js';
 import { bearer, type TestApp, type TestUser } from './test-app.js';
-import { ids } from '../iam/ids.js';
 import { ROLE_DESCRIPTIONS, type RoleName } from '../iam/policies/roles.js';
 
 /** Test fixtures for the policy and decision routes: request bodies, direct inserts and IBM error bodies. */
@@ -68,28 +66,9 @@ export async function adminCreates(
   return { id: (res.json() as { id: string }).id, etag: String(res.headers.etag) };
 }
 
-/** A service ID of the account, inserted directly (not through the API under test). */
+/** A service ID of the account, inserted directly (not through the API under test); returns its iam_id. */
 export async function insertServiceId(app: TestApp, accountId: string): Promise<string> {
-  const id = ids.serviceId({ bytes: randomBytes, uuid: randomUUID });
-  const now = isoAt(app.clock.now());
-  await app.database.db
-    .insertInto('service_ids')
-    .values({
-      id,
-      iam_id: ids.serviceIdIamId(id),
-      account_id: accountId,
-      name: 'robot',
-      description: null,
-      group_id: null,
-      unique_instance_crns: '[]',
-      locked: 0,
-      version: 1,
-      created_by: 'IBMid-TEST',
-      created_at: now,
-      modified_at: now,
-    })
-    .execute();
-  return ids.serviceIdIamId(id);
+  return (await createServiceId(app, accountId, 'robot')).iamId;
 }
 
 /** IBM's v1 error body, asserted whole. */

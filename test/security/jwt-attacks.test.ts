@@ -6,6 +6,7 @@ import { cryptoRandom } from '../../src/platform/crypto/random.js';
 import { generateSecret } from '../../src/platform/crypto/secret-token.js';
 import { ids } from '../../src/iam/ids.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../src/testing/test-app.js';
+import { createServiceId } from '../../src/testing/identity-fixtures.js';
 
 /**
  * The JWT attack suite (RFC 8725; jwt_tool's classes): every forged, altered, expired or orphaned token is refused
@@ -236,26 +237,7 @@ describeEachDatabase('JWT attacks on an authenticated route (GET /v1/admin/signi
   describe('genuine tokens whose subject or key is gone', () => {
     it('refuses the token of a deleted service ID', async () => {
       const app = t.app();
-      const id = ids.serviceId(cryptoRandom);
-      const iamId = ids.serviceIdIamId(id);
-      const now = new Date().toISOString();
-      await app.database.db
-        .insertInto('service_ids')
-        .values({
-          id,
-          iam_id: iamId,
-          account_id: app.accountId,
-          name: 'doomed',
-          description: null,
-          group_id: null,
-          unique_instance_crns: '[]',
-          locked: 0,
-          version: 1,
-          created_by: app.admin.iamId,
-          created_at: now,
-          modified_at: now,
-        })
-        .execute();
+      const { id, iamId } = await createServiceId(app, app.accountId, 'doomed');
       const token = await app.tokenFor(iamId);
       const before = await app.http.inject({ method: 'GET', url: ROUTE, headers: bearer(token) });
       assert.equal(before.statusCode, 403, 'a live service ID is authenticated (and not an admin)');

@@ -13,14 +13,13 @@ import {
   apikeyGrant,
   assertTokenError,
   auditEvents,
-  createApiKey,
-  createServiceId,
   currentKid,
   decodeJwt,
   missing,
   postToken,
   verifyWithJwks,
 } from './token.fixtures.js';
+import { createApiKey, createServiceId } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 12, 0, 0));
 const iat = () => Math.floor(clock.now() / 1000);

@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { isoAt } from '../../platform/clock.js';
-import { cryptoRandom } from '../../platform/crypto/random.js';
-import { generateSecret } from '../../platform/crypto/secret-token.js';
 import type { TestApp } from '../../testing/test-app.js';
-import { ids } from '../ids.js';
 
 /**
- * Test fixtures for the token endpoint: API keys and service IDs written straight to the database (the API-key
- * routes are not what these tests are about), form posts, and assertions on IBM's token bodies.
+ * Test fixtures for the token endpoint: form posts and assertions on IBM's token bodies.
  */
 
 /** Limits that tests not about rate limiting never reach (their clock stands still). */
@@ -25,81 +20,6 @@ export const BX_BASIC = `Basic ${Buffer.from('bx:bx').toString('base64')}`;
 export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export const REFRESH_TOKEN_SHAPE = /^vigil_rt_[A-Za-z0-9]{36}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-export interface TestServiceId {
-  readonly id: string;
-  readonly iamId: string;
-  readonly name: string;
-  readonly accountId: string;
-}
-
-export interface TestApiKey {
-  readonly id: string;
-  /** The secret, generated at test time. */
-  readonly value: string;
-  readonly iamId: string;
-}
-
-/** Inserts a service ID row. */
-export async function createServiceId(app: TestApp, accountId = app.accountId): Promise<TestServiceId> {
-  const id = ids.serviceId(cryptoRandom);
-  const iamId = ids.serviceIdIamId(id);
-  const now = isoAt(app.clock.now());
-  const name = `sid-${id.slice(-6)}`;
-  await app.database.db
-    .insertInto('service_ids')
-    .values({
-      id,
-      iam_id: iamId,
-      account_id: accountId,
-      name,
-      description: null,
-      group_id: null,
-      unique_instance_crns: '[]',
-      locked: 0,
-      version: 1,
-      created_by: app.admin.iamId,
-      created_at: now,
-      modified_at: now,
-    })
-    .execute();
-  return { id, iamId, name, accountId };
-}
-
-/** Inserts an API key row for a user or service ID; the value exists only in memory, the row holds its index. */
-export async function createApiKey(
-  app: TestApp,
-  owner: { iamId: string; accountId: string },
-  options: { disabled?: boolean; locked?: boolean; expiresAt?: string | null } = {},
-): Promise<TestApiKey> {
-  const value = generateSecret('apiKey', cryptoRandom);
-  const id = ids.apiKey(cryptoRandom);
-  const now = isoAt(app.clock.now());
-  await app.database.db
-    .insertInto('api_keys')
-    .values({
-      id,
-      account_id: owner.accountId,
-      iam_id: owner.iamId,
-      owner_type: owner.iamId.startsWith('iam-ServiceId-') ? 'serviceid' : 'user',
-      name: `key-${id.slice(-6)}`,
-      description: null,
-      key_hash: app.iam.ctx.keyring.index(value),
-      locked: options.locked ? 1 : 0,
-      disabled: options.disabled ? 1 : 0,
-      support_sessions: 0,
-      action_when_leaked: 'none',
-      expires_at: options.expiresAt ?? null,
-      version: 1,
-      created_by: owner.iamId,
-      created_at: now,
-      modified_at: now,
-      last_authn: null,
-      authn_count: 0,
-    })
-    .execute();
-  return { id, value, iamId: owner.iamId };
-}
 
 /** POSTs a form to the token endpoint, fields in the given order. */
 export function postToken(

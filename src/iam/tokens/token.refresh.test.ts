@@ -11,14 +11,12 @@ import {
   apikeyGrant,
   assertTokenError,
   auditEvents,
-  createApiKey,
-  createServiceId,
   currentKid,
   decodeJwt,
   missing,
   postToken,
-  type TestApiKey,
 } from './token.fixtures.js';
+import { createApiKey, createServiceId, type TestApiKey } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 3, 1, 8, 0, 0));
 const iat = () => Math.floor(clock.now() / 1000);

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { verifyPassword } from '../../platform/crypto/password.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
+import { createServiceId } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 30));
 const CREATED = '2026-03-01T09:30+0000';
@@ -375,37 +376,13 @@ describeEachDatabase(
 
     it('refuses `me` to a service ID: 403', async () => {
       const app = t.app();
-      const serviceIamId = await createServiceId(app);
+      const serviceIamId = (await createServiceId(app, app.accountId, 'robot')).iamId;
       const res = await inject(app, 'GET', '/v1/users/me', await app.tokenFor(serviceIamId));
       assertIamError(res, 403, forbidden('use a user’s own routes with a service ID token'));
     });
   },
   options,
 );
-
-/** A service ID stored directly (the service-ID API is tested elsewhere). */
-async function createServiceId(app: TestApp): Promise<string> {
-  const id = `ServiceId-${randomUUID()}`;
-  const now = isoAt(clock.now());
-  await app.database.db
-    .insertInto('service_ids')
-    .values({
-      id,
-      iam_id: `iam-${id}`,
-      account_id: app.accountId,
-      name: 'robot',
-      description: null,
-      group_id: null,
-      unique_instance_crns: '[]',
-      locked: 0,
-      version: 1,
-      created_by: app.admin.iamId,
-      created_at: now,
-      modified_at: now,
-    })
-    .execute();
-  return `iam-${id}`;
-}
 
 describeEachDatabase(
   'POST /v1/users/:iam_id/disable and DELETE /v1/users/:iam_id/disable',
@@ -643,7 +620,7 @@ describeEachDatabase(
 
     it('refuses a service ID: 403', async () => {
       const app = t.app();
-      const serviceIamId = await createServiceId(app);
+      const serviceIamId = (await createServiceId(app, app.accountId, 'robot')).iamId;
       const res = await inject(app, 'PUT', '/v1/users/me/password', await app.tokenFor(serviceIamId), {
         current_password: password(),
         new_password: password(),
