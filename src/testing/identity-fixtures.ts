@@ -2,6 +2,7 @@ import { isoAt } from '../platform/clock.js';
 import { cryptoRandom } from '../platform/crypto/random.js';
 import { generateSecret } from '../platform/crypto/secret-token.js';
 import { ids } from '../iam/ids.js';
+import { roleCrn, type RoleName } from '../iam/policies/roles.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -82,4 +83,42 @@ export async function createApiKey(
     })
     .execute();
   return { id, value, iamId: owner.iamId };
+}
+
+/**
+ * Gives `iamId` a platform role on `iam-identity` in the app's account, as a stored policy would, and announces it on
+ * the change feed; returns the policy id.
+ */
+export async function grantIdentityRole(app: TestApp, iamId: string, role: RoleName): Promise<string> {
+  const now = isoAt(app.clock.now());
+  const id = cryptoRandom.uuid();
+  await app.database.db
+    .insertInto('policies')
+    .values({
+      id,
+      account_id: app.accountId,
+      type: 'access',
+      description: null,
+      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
+      roles: JSON.stringify([{ role_id: roleCrn(role) }]),
+      resources: JSON.stringify([
+        {
+          attributes: [
+            { name: 'accountId', value: app.accountId },
+            { name: 'serviceName', value: 'iam-identity' },
+          ],
+        },
+      ]),
+      subject_iam_id: iamId,
+      fingerprint: cryptoRandom.uuid(),
+      state: 'active',
+      version: 1,
+      created_at: now,
+      created_by_id: app.admin.iamId,
+      last_modified_at: now,
+      last_modified_by_id: app.admin.iamId,
+    })
+    .execute();
+  await app.feed.publish({ topic: 'policy', key: iamId });
+  return id;
 }

@@ -7,6 +7,7 @@ import { isoAt, ManualClock } from '../../platform/clock.js';
 import { cryptoRandom } from '../../platform/crypto/random.js';
 import { generateSecret, isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
+import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag } from '../ids.js';
 
 const clock = new ManualClock(Date.UTC(2026, 3, 1, 8, 15));
@@ -101,39 +102,6 @@ async function createServiceId(app: TestApp, name = 'robot'): Promise<{ id: stri
   });
   assert.equal(res.statusCode, 201, res.body);
   return res.json() as { id: string; iam_id: string };
-}
-
-/** Gives `iamId` a platform role on `iam-identity` in its account, as a stored policy would. */
-async function grantIdentityRole(app: TestApp, iamId: string, role: 'Viewer' | 'Editor'): Promise<void> {
-  const now = isoAt(clock.now());
-  await app.database.db
-    .insertInto('policies')
-    .values({
-      id: randomUUID(),
-      account_id: app.accountId,
-      type: 'access',
-      description: null,
-      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
-      roles: JSON.stringify([{ role_id: `crn:v1:bluemix:public:iam::::role:${role}` }]),
-      resources: JSON.stringify([
-        {
-          attributes: [
-            { name: 'accountId', value: app.accountId },
-            { name: 'serviceName', value: 'iam-identity' },
-          ],
-        },
-      ]),
-      subject_iam_id: iamId,
-      fingerprint: randomUUID(),
-      state: 'active',
-      version: 1,
-      created_at: now,
-      created_by_id: app.admin.iamId,
-      last_modified_at: now,
-      last_modified_by_id: app.admin.iamId,
-    })
-    .execute();
-  await app.feed.publish({ topic: 'policy', key: iamId });
 }
 
 /** Records what the change feed carries while `body` runs. */

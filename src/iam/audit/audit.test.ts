@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
+import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 1, 12, 0));
 
@@ -55,31 +56,6 @@ function withoutId(event: EventBody): Omit<EventBody, 'id'> {
   const rest: Partial<EventBody> = { ...event };
   delete rest.id;
   return rest as Omit<EventBody, 'id'>;
-}
-
-/** Gives `iamId` a role on `iam-identity`, as a stored policy would. */
-async function grantIdentityRole(app: TestApp, iamId: string, role: 'Viewer' | 'Administrator'): Promise<void> {
-  const now = isoAt(clock.now());
-  await app.database.db
-    .insertInto('policies')
-    .values({
-      id: randomUUID(),
-      account_id: app.accountId,
-      type: 'access',
-      description: null,
-      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
-      roles: JSON.stringify([{ role_id: `crn:v1:bluemix:public:iam::::role:${role}` }]),
-      resources: JSON.stringify([{ attributes: [{ name: 'accountId', value: app.accountId }] }]),
-      subject_iam_id: iamId,
-      fingerprint: randomUUID(),
-      state: 'active',
-      version: 1,
-      created_at: now,
-      created_by_id: app.admin.iamId,
-      last_modified_at: now,
-      last_modified_by_id: app.admin.iamId,
-    })
-    .execute();
 }
 
 describeEachDatabase(

@@ -6,6 +6,7 @@ import type { Change } from '../../platform/change-feed.js';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
+import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag, serviceIdCrn } from '../ids.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45));
@@ -90,41 +91,6 @@ async function newKeyFor(app: TestApp, iamId: string, name = 'key'): Promise<str
   });
   assert.equal(res.statusCode, 201, res.body);
   return (res.json() as { id: string }).id;
-}
-
-/** Gives `iamId` a platform role on `iam-identity` in its account, as a stored policy would. */
-async function grantIdentityRole(app: TestApp, iamId: string, role: 'Viewer' | 'Editor'): Promise<string> {
-  const now = isoAt(clock.now());
-  const id = randomUUID();
-  await app.database.db
-    .insertInto('policies')
-    .values({
-      id,
-      account_id: app.accountId,
-      type: 'access',
-      description: null,
-      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
-      roles: JSON.stringify([{ role_id: `crn:v1:bluemix:public:iam::::role:${role}` }]),
-      resources: JSON.stringify([
-        {
-          attributes: [
-            { name: 'accountId', value: app.accountId },
-            { name: 'serviceName', value: 'iam-identity' },
-          ],
-        },
-      ]),
-      subject_iam_id: iamId,
-      fingerprint: randomUUID(),
-      state: 'active',
-      version: 1,
-      created_at: now,
-      created_by_id: app.admin.iamId,
-      last_modified_at: now,
-      last_modified_by_id: app.admin.iamId,
-    })
-    .execute();
-  await app.feed.publish({ topic: 'policy', key: iamId });
-  return id;
 }
 
 async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {

@@ -5,7 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { verifyPassword } from '../../platform/crypto/password.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
-import { createServiceId } from '../../testing/identity-fixtures.js';
+import { createServiceId, grantIdentityRole } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 30));
 const CREATED = '2026-03-01T09:30+0000';
@@ -41,38 +41,6 @@ const notFound = (iamId: string) => ({
   details: `Object type User with id ${iamId} could not be found.`,
 });
 const badRequest = (message: string) => ({ code: 'invalid_body', message_code: 'BXNIM0109E', message });
-
-/** Gives `iamId` a role on `iam-identity` in its account, as a stored policy would. */
-async function grantIdentityRole(app: TestApp, iamId: string, role: 'Viewer' | 'Administrator'): Promise<void> {
-  const now = isoAt(clock.now());
-  await app.database.db
-    .insertInto('policies')
-    .values({
-      id: randomUUID(),
-      account_id: app.accountId,
-      type: 'access',
-      description: null,
-      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
-      roles: JSON.stringify([{ role_id: `crn:v1:bluemix:public:iam::::role:${role}` }]),
-      resources: JSON.stringify([
-        {
-          attributes: [
-            { name: 'accountId', value: app.accountId },
-            { name: 'serviceName', value: 'iam-identity' },
-          ],
-        },
-      ]),
-      subject_iam_id: iamId,
-      fingerprint: randomUUID(),
-      state: 'active',
-      version: 1,
-      created_at: now,
-      created_by_id: app.admin.iamId,
-      last_modified_at: now,
-      last_modified_by_id: app.admin.iamId,
-    })
-    .execute();
-}
 
 async function userRow(app: TestApp, iamId: string) {
   return app.database.db.selectFrom('users').selectAll().where('iam_id', '=', iamId).executeTakeFirst();
