@@ -7,6 +7,8 @@ import { migrationsApplied, type DatabaseHandle } from './platform/db/database.j
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
 import { createIam, type Iam, type TokenRateLimits } from './iam/iam.module.js';
 import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
+import { createMonitor, type Monitor } from './monitor/monitor.module.js';
+import { monitorSurfaces, registerMonitorRoutes } from './monitor/monitor.routes.js';
 import { VERSION } from './version.js';
 
 export interface AppOptions {
@@ -24,6 +26,7 @@ export interface AppOptions {
 export interface App {
   readonly http: HttpServer;
   readonly iam: Iam;
+  readonly monitor: Monitor;
 }
 
 /**
@@ -52,9 +55,11 @@ export async function buildApp(options: AppOptions): Promise<App> {
         return migrationsApplied(options.database);
       },
     },
-    [...iamSurfaces(options.publicUrl)],
+    [...iamSurfaces(options.publicUrl), ...monitorSurfaces],
   );
+  const monitor = createMonitor(iam);
   await registerIamRoutes(http, iam);
+  await registerMonitorRoutes(http, iam, monitor);
   await http.ready();
-  return { http, iam };
+  return { http, iam, monitor };
 }

@@ -56,13 +56,7 @@ export async function registerIamRoutes(app: HttpServer, iam: Iam): Promise<void
   app.decorateRequest('principal', null);
   await app.register(async (scope) => tokenRoutes(scope, iam));
   await app.register(async (scope) => {
-    scope.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization;
-      if (header === undefined || header.trim() === '') throw iamErrors.missingToken();
-      const principal = await iam.authenticator.authenticate(header);
-      if (!principal) throw iamErrors.invalidToken();
-      request.principal = principal;
-    });
+    requireIamToken(scope, iam);
     await apiKeysRoutes(scope, iam);
     await serviceIdsRoutes(scope, iam);
     await policiesRoutes(scope, iam);
@@ -70,5 +64,19 @@ export async function registerIamRoutes(app: HttpServer, iam: Iam): Promise<void
     await usersRoutes(scope, iam);
     await auditRoutes(scope, iam);
     await signingKeysRoutes(scope, iam);
+  });
+}
+
+/**
+ * Makes every route of an encapsulated scope require an IAM access token (401 in IBM's v1 shape otherwise) and sets
+ * `request.principal`. Other domains use it for their IAM-authenticated routes (`/v1/instances`).
+ */
+export function requireIamToken(scope: HttpServer, iam: Iam): void {
+  scope.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined || header.trim() === '') throw iamErrors.missingToken();
+    const principal = await iam.authenticator.authenticate(header);
+    if (!principal) throw iamErrors.invalidToken();
+    request.principal = principal;
   });
 }

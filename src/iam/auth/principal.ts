@@ -17,7 +17,12 @@ export interface Principal {
 
 export type PrincipalCredential =
   | { readonly type: 'iam_token'; readonly apikeyId: string | null; readonly expiresAt: number }
-  | { readonly type: 'monitor_token'; readonly tokenId: string }
+  | {
+      readonly type: 'monitor_token';
+      readonly tokenId: string;
+      /** Set while an old value is used in its grace period after a reset (ms since the epoch). */
+      readonly graceUntil: number | null;
+    }
   | { readonly type: 'session'; readonly sessionId: string };
 
 /** The subject part of a principal, as the decision function needs it. */

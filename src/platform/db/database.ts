@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Config } from '../config.js';
 import * as m0001 from './migrations/0001-iam.js';
 import * as m0002 from './migrations/0002-policy-uniqueness.js';
+import * as m0003 from './migrations/0003-monitor.js';
 import type { Database, Db } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -56,6 +57,7 @@ export function openDatabase(config: Config['database'], options: { searchPath?:
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
   '0001-iam': m0001,
   '0002-policy-uniqueness': m0002,
+  '0003-monitor': m0003,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -130,6 +130,72 @@ export interface SettingsTable {
   value: string;
 }
 
+export interface MonitorInstancesTable {
+  guid: string;
+  account_id: string;
+  name: string;
+  region: string;
+  /** JSON: `{externalApiAuth: 'ANY' | 'IAM_ONLY', …}`. */
+  settings: string;
+  version: number;
+  created_by: string;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface MonitorTeamsTable {
+  id: Generated<number>;
+  instance_guid: string;
+  name: string;
+  description: string | null;
+  /** The scope expression as the client wrote it (Sysdig's `filter`); null for "everywhere". */
+  filter: string | null;
+  /** JSON: the parsed scope, a list of label conditions that the metrics service turns into matchers. */
+  scope: string;
+  /** JSON: theme, show, entryPoint, defaultTeamRole, canUse… flags and the other Sysdig team fields. */
+  settings: string;
+  immutable: number;
+  is_default: number;
+  version: number;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface MonitorUsersTable {
+  id: Generated<number>;
+  instance_guid: string;
+  /** The IAM identity; null for a user invited by email who has not signed in yet. */
+  iam_id: string | null;
+  username: string;
+  first_name: string | null;
+  last_name: string | null;
+  system_role: string;
+  enabled: number;
+  current_team_id: number | null;
+  version: number;
+  created_at: string;
+  modified_at: string;
+}
+
+export interface MonitorMembershipsTable {
+  team_id: number;
+  user_id: number;
+  role: string;
+  created_at: string;
+}
+
+export interface MonitorTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  team_id: number;
+  token_hash: string;
+  token_sealed: string;
+  grace_hash: string | null;
+  grace_until: string | null;
+  created_at: string;
+  reset_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -140,6 +206,11 @@ export interface Database {
   policies: PoliciesTable;
   audit_events: AuditEventsTable;
   settings: SettingsTable;
+  monitor_instances: MonitorInstancesTable;
+  monitor_teams: MonitorTeamsTable;
+  monitor_users: MonitorUsersTable;
+  monitor_memberships: MonitorMembershipsTable;
+  monitor_tokens: MonitorTokensTable;
 }
 
 export type Db = Kysely<Database>;
@@ -152,3 +223,8 @@ export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type PolicyRow = Selectable<PoliciesTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
+export type MonitorInstanceRow = Selectable<MonitorInstancesTable>;
+export type MonitorTeamRow = Selectable<MonitorTeamsTable>;
+export type MonitorUserRow = Selectable<MonitorUsersTable>;
+export type MonitorMembershipRow = Selectable<MonitorMembershipsTable>;
+export type MonitorTokenRow = Selectable<MonitorTokensTable>;

@@ -1,0 +1,175 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { bearerValue } from '../../iam/auth/authenticator.js';
+import type { Principal, Subject } from '../../iam/auth/principal.js';
+import { isWellFormedSecret, TOKEN_KINDS } from '../../platform/crypto/secret-token.js';
+import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../../platform/db/schema.js';
+import type { MonitorContext } from '../context.js';
+import { MONITOR_TOPICS } from '../context.js';
+import { monitorErrors } from '../errors.js';
+import { parseInstanceSettings } from '../instances/instance-settings.js';
+import type { TeamRole } from '../roles.js';
+import type { Provisioner } from '../users/provisioning.js';
+import type { MonitorAccess } from './access.js';
+import type { MonitorPrincipal } from './monitor-principal.js';
+
+// A backstop only: every change that matters is announced on the change feed and empties the cache at once.
+const CACHE_TTL_MS = 1_000;
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Resolves a Monitor API request's credential into a principal:
+ * - `Authorization: Bearer <Monitor API token>`: its owner, in its team, with the owner's current role there, unless
+ *   the instance accepts IAM tokens only;
+ * - `Authorization: Bearer <IAM access token>` (or the bare token) with `IBMInstanceID`, and `SysdigTeamID`/`TeamID`
+ *   or else the identity's current team.
+ * Every failure of the credential itself is the same 401; a valid credential without access is a 403. Results are
+ * cached per credential for a second at most and dropped whenever the change feed reports a change (token reset,
+ * policy, membership, team, instance or user), so a reset token is refused by every process at once.
+ */
+export class MonitorAuthenticator {
+  private readonly cache = new Map<string, { principal: MonitorPrincipal; at: number }>();
+
+  constructor(
+    private readonly ctx: MonitorContext,
+    private readonly access: MonitorAccess,
+    private readonly provisioner: Provisioner,
+  ) {
+    const topics = new Set<string>([...Object.values(MONITOR_TOPICS), 'policy', 'user', 'serviceid', 'apikey']);
+    ctx.feed.subscribe((change) => {
+      if (topics.has(change.topic) || change.topic === 'reset-all') this.cache.clear();
+    });
+  }
+
+  async authenticate(headers: IncomingHttpHeaders): Promise<MonitorPrincipal> {
+    const authorization = headers.authorization;
+    const token = bearerValue(authorization);
+    if (token === undefined) throw monitorErrors.unauthorized();
+    const monitorToken = token.startsWith(TOKEN_KINDS.monitorToken);
+    const instanceHeader = single(headers['ibminstanceid']);
+    const teamHeader = single(headers['sysdigteamid']) ?? single(headers['teamid']);
+    const key = monitorToken ? `m:${this.ctx.keyring.index(token)}` : `i:${token}|${instanceHeader}|${teamHeader}`;
+
+    const now = this.ctx.clock.now();
+    const cached = this.cache.get(key);
+    if (cached && now - cached.at < CACHE_TTL_MS && this.stillValid(cached.principal, now)) return cached.principal;
+
+    const principal = monitorToken
+      ? await this.fromMonitorToken(token)
+      : await this.fromIamToken(authorization, instanceHeader, teamHeader);
+    if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+    this.cache.set(key, { principal, at: now });
+    return principal;
+  }
+
+  private stillValid(principal: MonitorPrincipal, now: number): boolean {
+    const credential = principal.credential;
+    if (credential.type === 'iam_token') return credential.expiresAt * 1000 > now;
+    if (credential.type === 'monitor_token') return credential.graceUntil === null || credential.graceUntil > now;
+    return true;
+  }
+
+  private async fromMonitorToken(token: string): Promise<MonitorPrincipal> {
+    if (!isWellFormedSecret('monitorToken', token)) throw monitorErrors.unauthorized();
+    const hash = this.ctx.keyring.index(token);
+    const row = await this.ctx.repositories.tokens.findByHash(hash);
+    if (!row) throw monitorErrors.unauthorized();
+    let graceUntil: number | null = null;
+    if (row.token_hash !== hash) {
+      graceUntil = row.grace_until === null ? 0 : Date.parse(row.grace_until);
+      if (graceUntil <= this.ctx.clock.now()) throw monitorErrors.unauthorized();
+    }
+    const user = await this.ctx.repositories.users.findById(row.user_id);
+    if (!user || user.iam_id === null || user.enabled !== 1) throw monitorErrors.unauthorized();
+    const team = await this.ctx.repositories.teams.findById(row.team_id);
+    const instance = team ? await this.ctx.repositories.instances.findByGuid(team.instance_guid) : undefined;
+    if (!team || !instance) throw monitorErrors.unauthorized();
+    const state = await this.ctx.iam.subject(user.iam_id);
+    if (!state.active || state.accountId !== instance.account_id) throw monitorErrors.unauthorized();
+    if (parseInstanceSettings(instance.settings).externalApiAuth === 'IAM_ONLY') throw monitorErrors.iamOnly();
+    const subject: Subject = {
+      kind: state.kind,
+      iamId: user.iam_id,
+      accountId: state.accountId,
+      isAccountAdmin: state.isAccountAdmin,
+    };
+    const admin = await this.access.isInstanceAdmin(subject, instance);
+    const role = await this.access.teamRole(subject, team, instance, user.id, admin);
+    // The token acts with its owner's current role; an owner who left the team or lost access has a dead token.
+    if (role === null) throw monitorErrors.unauthorized();
+    const base: Principal = {
+      ...subject,
+      name: state.name,
+      email: state.email,
+      credential: { type: 'monitor_token', tokenId: String(row.id), graceUntil },
+    };
+    return principalOf(base, instance, team, role, admin, user);
+  }
+
+  private async fromIamToken(
+    authorization: string | undefined,
+    instanceHeader: string | undefined,
+    teamHeader: string | undefined,
+  ): Promise<MonitorPrincipal> {
+    const iamPrincipal = await this.ctx.iam.authenticate(authorization);
+    if (!iamPrincipal) throw monitorErrors.unauthorized();
+    if (instanceHeader === undefined) throw monitorErrors.missingInstance();
+    const instance = await this.ctx.repositories.instances.findByGuid(instanceHeader);
+    if (!instance || instance.account_id !== iamPrincipal.accountId)
+      throw monitorErrors.notFound('Monitoring instance');
+    const admin = await this.access.isInstanceAdmin(iamPrincipal, instance);
+    const user = await this.provisioner.provision(
+      {
+        iamId: iamPrincipal.iamId,
+        username: iamPrincipal.email ?? iamPrincipal.name,
+        name: iamPrincipal.name,
+      },
+      instance,
+      admin,
+    );
+    if (user.enabled !== 1) throw monitorErrors.forbidden('This user is disabled in the monitoring instance');
+
+    if (teamHeader !== undefined) {
+      const teamId = /^\d{1,9}$/.test(teamHeader) ? Number(teamHeader) : NaN;
+      const team = Number.isNaN(teamId) ? undefined : await this.ctx.repositories.teams.findById(teamId);
+      if (!team || team.instance_guid !== instance.guid) throw monitorErrors.notFound('Team');
+      const role = await this.access.teamRole(iamPrincipal, team, instance, user.id, admin);
+      if (role === null) throw monitorErrors.forbidden('You are not a member of this team');
+      return principalOf(iamPrincipal, instance, team, role, admin, user);
+    }
+    const teams = await this.access.teamsOf(iamPrincipal, instance, user.id);
+    const chosen = teams.find((t) => t.team.id === user.current_team_id) ?? teams[0];
+    if (!chosen) throw monitorErrors.forbidden('You have no access to any team of this monitoring instance');
+    if (user.current_team_id !== chosen.team.id) {
+      await this.ctx.repositories.users.update(user.id, { current_team_id: chosen.team.id });
+    }
+    return principalOf(iamPrincipal, instance, chosen.team, chosen.role, admin, user);
+  }
+}
+
+function principalOf(
+  base: Principal,
+  instance: MonitorInstanceRow,
+  team: MonitorTeamRow,
+  role: TeamRole,
+  admin: boolean,
+  user: MonitorUserRow,
+): MonitorPrincipal {
+  return {
+    ...base,
+    instance: {
+      guid: instance.guid,
+      accountId: instance.account_id,
+      name: instance.name,
+      externalApiAuth: parseInstanceSettings(instance.settings).externalApiAuth,
+    },
+    team: { id: team.id, name: team.name, isDefault: team.is_default === 1 },
+    teamRole: role,
+    isInstanceAdmin: admin,
+    monitorUserId: user.id,
+  };
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
+}

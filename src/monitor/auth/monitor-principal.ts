@@ -1,0 +1,20 @@
+import type { Principal } from '../../iam/auth/principal.js';
+import type { TeamRole } from '../roles.js';
+
+/**
+ * A principal on the Monitor API: who (as on IAM), how (IAM token, Monitor API token, console session), and in which
+ * instance and team, with which effective role. Route handlers receive this and never read credentials themselves.
+ */
+export interface MonitorPrincipal extends Principal {
+  readonly instance: {
+    readonly guid: string;
+    readonly accountId: string;
+    readonly name: string;
+    readonly externalApiAuth: 'ANY' | 'IAM_ONLY';
+  };
+  readonly team: { readonly id: number; readonly name: string; readonly isDefault: boolean };
+  readonly teamRole: TeamRole;
+  readonly isInstanceAdmin: boolean;
+  /** The Monitor user (Sysdig's integer id) of this identity in the instance. */
+  readonly monitorUserId: number;
+}
