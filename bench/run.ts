@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench`: runs each benchmark in its own process (so that neither warms or loads the other) and prints the
- * figures docs/PERFORMANCE.md records, with the machine they were measured on. About a minute in all.
+ * figures docs/PERFORMANCE.md records, with the machine they were measured on. About three minutes in all.
  */
 
 interface GrantsResult {
@@ -20,6 +20,22 @@ interface GrantsResult {
   serverCpuMsPerGrant: number;
   serverEventLoopUtilization: number;
   loadGeneratorCpuMsPerRequest: number;
+}
+
+interface MonitorAuthResult {
+  auth: {
+    route: string;
+    requestsPerSecond: { unauthenticated: number; monitorToken: number; iamToken: number };
+    ratio: { monitorToken: number; iamToken: number };
+    serverCpuMicrosPerRequest: {
+      unauthenticated: number;
+      monitorToken: number;
+      iamToken: number;
+      unauthenticatedIamHeaders: number;
+    } | null;
+    authenticatorHit: { monitorTokenMicros: number; iamTokenMicros: number };
+  };
+  reset: { resets: number; afterAnswerMs: { p50: number; p90: number; max: number } } | null;
 }
 
 interface LatencyResult {
@@ -80,6 +96,9 @@ process.stdout.write('1. API-key grants per second (POST /identity/token over a 
 const grants = await runScript<GrantsResult>('./token-grants.ts');
 process.stdout.write('\n2. Latency of verifying an IAM token (IamAuthenticator.authenticate, in-process)\n');
 const latency = await runScript<LatencyResult>('./verify-latency.ts');
+process.stdout.write('\n3. Monitor API authentication and token reset propagation (bench/monitor-auth.ts)\n');
+const { auth, reset } = await runScript<MonitorAuthResult>('./monitor-auth.ts');
+const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
 
 const check = (ok: boolean) => (ok ? 'meets target' : 'BELOW TARGET');
 process.stdout.write(
@@ -98,6 +117,21 @@ process.stdout.write(
       `(target p50 ≤ 50 µs: ${check(latency.warmMicros.p50 <= 50)})`,
     `                         cold p50 ${latency.coldMicros.p50} µs, p99 ${latency.coldMicros.p99} µs ` +
       '(RS256 signature checked)',
+    `  Monitor API (${auth.route}): Monitor token ${auth.requestsPerSecond.monitorToken}/s = ` +
+      `${percent(auth.ratio.monitorToken)} of /healthz ${auth.requestsPerSecond.unauthenticated}/s ` +
+      `(target ≥ 90 %: ${check(auth.ratio.monitorToken >= 0.9)}); IAM token ${auth.requestsPerSecond.iamToken}/s = ` +
+      `${percent(auth.ratio.iamToken)} (target ≥ 80 %: ${check(auth.ratio.iamToken >= 0.8)})`,
+    auth.serverCpuMicrosPerRequest
+      ? `                         server CPU per request: /healthz ${auth.serverCpuMicrosPerRequest.unauthenticated} µs, ` +
+        `Monitor token ${auth.serverCpuMicrosPerRequest.monitorToken} µs, IAM token ${auth.serverCpuMicrosPerRequest.iamToken} µs ` +
+        `(/healthz with the IAM request's headers ${auth.serverCpuMicrosPerRequest.unauthenticatedIamHeaders} µs)`
+      : '                         server CPU per request: not measured (no /proc)',
+    `                         of which authentication (cached credential, in-process): ` +
+      `${auth.authenticatorHit.monitorTokenMicros} µs (Monitor token), ${auth.authenticatorHit.iamTokenMicros} µs (IAM token)`,
+    reset
+      ? `  token reset, A → B:    refused by B p50 ${reset.afterAnswerMs.p50} ms, max ${reset.afterAnswerMs.max} ms after A ` +
+        `answered (${reset.resets} resets; target ≤ 1 s, aim 100 ms: ${check(reset.afterAnswerMs.max < 1000)})`
+      : '  token reset, A → B:    skipped (PostgreSQL not reachable)',
     `  total time: ${Math.round((Date.now() - started) / 1000)} s`,
     '',
   ].join('\n'),

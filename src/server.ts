@@ -33,7 +33,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   const database = openDatabase(config.database);
   await migrate(database);
   const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
-  const { http, iam } = await buildApp({
+  const { http, iam, monitor } = await buildApp({
     database,
     feed,
     keyring: new Keyring(master.key),
@@ -46,6 +46,9 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   await http.listen({ host: config.host, port: config.port });
   // After listen: a generated password must never be created and then lost to a port that is already taken.
   const boot = await iam.accounts.bootstrap(config.adminEmail, config.adminPassword);
+  // The quick start needs somewhere to send metrics: one instance, `default`, created on the first start only.
+  const owner = await iam.ctx.repositories.users.findByEmail(config.adminEmail);
+  const instance = owner ? await monitor.instances.ensureDefault(boot.accountId, owner.iam_id) : undefined;
   const url = config.publicUrl;
   const lines = [
     '',
@@ -56,6 +59,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
       ? `  password:  ${boot.generatedPassword}   (generated now and shown only once: write it down)`
       : '  password:  the one printed (or set with VIGIL_ADMIN_PASSWORD) on first start',
     `  get a token: curl -s -X POST ${url}/identity/token -d grant_type=password -d username=${config.adminEmail} -d password=…`,
+    ...(instance ? [`  instance:  ${instance.guid} (${instance.name}; send it as IBMInstanceID)`] : []),
     `  API docs:  ${url}/docs`,
     '',
   ];

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Iam } from '../iam/iam.module.js';
-import { requireIamToken } from '../iam/iam.routes.js';
+import { originOf, requireIamToken } from '../iam/iam.routes.js';
 import type { HttpServer } from '../platform/http/create-server.js';
 import type { Surface } from '../platform/http/surfaces.js';
 import type { MonitorPrincipal } from './auth/monitor-principal.js';
@@ -40,7 +40,7 @@ export async function registerMonitorRoutes(app: HttpServer, iam: Iam, monitor: 
   });
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request) => {
-      request.monitor = await monitor.authenticator.authenticate(request.headers);
+      request.monitor = await monitor.authenticator.authenticate(request.headers, originOf(request));
     });
     await monitorUsersRoutes(scope, monitor);
     await teamsRoutes(scope, monitor);

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { bearerValue } from '../../iam/auth/authenticator.js';
 import type { Principal, Subject } from '../../iam/auth/principal.js';
+import { NO_ORIGIN, type RequestOrigin } from '../../platform/audit/audit.service.js';
 import { isWellFormedSecret, TOKEN_KINDS } from '../../platform/crypto/secret-token.js';
 import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../../platform/db/schema.js';
 import type { MonitorContext } from '../context.js';
@@ -8,6 +9,7 @@ import { MONITOR_TOPICS } from '../context.js';
 import { monitorErrors } from '../errors.js';
 import { parseInstanceSettings } from '../instances/instance-settings.js';
 import type { TeamRole } from '../roles.js';
+import { MonitorTokenRefusals, type MonitorTokenRefusal } from '../tokens/token-refusals.js';
 import type { Provisioner } from '../users/provisioning.js';
 import type { MonitorAccess } from './access.js';
 import type { MonitorPrincipal } from './monitor-principal.js';
@@ -27,7 +29,12 @@ const CACHE_LIMIT = 10_000;
  * policy, membership, team, instance or user), so a reset token is refused by every process at once.
  */
 export class MonitorAuthenticator {
-  private readonly cache = new Map<string, { principal: MonitorPrincipal; at: number }>();
+  // By the Authorization header as sent, then by instance and team headers: a hit parses nothing (a 1 KB JWT scanned
+  // by regular expressions cost more than the rest of the hit; bench/monitor-auth.ts).
+  private readonly cache = new Map<string, Map<string, { principal: MonitorPrincipal; at: number }>>();
+  // Bumped whenever the cache is emptied: a lookup that started before a change must not store what it read then.
+  private generation = 0;
+  private readonly refusals: MonitorTokenRefusals;
 
   constructor(
     private readonly ctx: MonitorContext,
@@ -36,28 +43,40 @@ export class MonitorAuthenticator {
   ) {
     const topics = new Set<string>([...Object.values(MONITOR_TOPICS), 'policy', 'user', 'serviceid', 'apikey']);
     ctx.feed.subscribe((change) => {
-      if (topics.has(change.topic) || change.topic === 'reset-all') this.cache.clear();
+      if (topics.has(change.topic) || change.topic === 'reset-all') {
+        this.generation++;
+        this.cache.clear();
+      }
     });
+    this.refusals = new MonitorTokenRefusals(ctx);
   }
 
-  async authenticate(headers: IncomingHttpHeaders): Promise<MonitorPrincipal> {
+  /** `origin` is where the request came from, for the audit record of a refused Monitor API token. */
+  async authenticate(headers: IncomingHttpHeaders, origin: RequestOrigin = NO_ORIGIN): Promise<MonitorPrincipal> {
     const authorization = headers.authorization;
+    if (authorization === undefined) throw monitorErrors.unauthorized();
+    const instanceHeader = single(headers['ibminstanceid']);
+    const teamHeader = single(headers['sysdigteamid']) ?? single(headers['teamid']);
+    const scope = `${instanceHeader}|${teamHeader}`;
+
+    const now = this.ctx.clock.now();
+    const cached = this.cache.get(authorization)?.get(scope);
+    if (cached && now - cached.at < CACHE_TTL_MS && this.stillValid(cached.principal, now)) return cached.principal;
+
     const token = bearerValue(authorization);
     if (token === undefined) throw monitorErrors.unauthorized();
     const monitorToken = token.startsWith(TOKEN_KINDS.monitorToken);
-    const instanceHeader = single(headers['ibminstanceid']);
-    const teamHeader = single(headers['sysdigteamid']) ?? single(headers['teamid']);
-    const key = monitorToken ? `m:${this.ctx.keyring.index(token)}` : `i:${token}|${instanceHeader}|${teamHeader}`;
-
-    const now = this.ctx.clock.now();
-    const cached = this.cache.get(key);
-    if (cached && now - cached.at < CACHE_TTL_MS && this.stillValid(cached.principal, now)) return cached.principal;
-
+    const generation = this.generation;
     const principal = monitorToken
-      ? await this.fromMonitorToken(token)
+      ? await this.fromMonitorToken(token, origin)
       : await this.fromIamToken(authorization, instanceHeader, teamHeader);
+    // A change announced while this lookup ran may have made what it read stale (a reset committed just after the
+    // read): answer this request, but do not keep the result.
+    if (generation !== this.generation) return principal;
     if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-    this.cache.set(key, { principal, at: now });
+    let scopes = this.cache.get(authorization);
+    if (!scopes) this.cache.set(authorization, (scopes = new Map()));
+    scopes.set(scope, { principal, at: now });
     return principal;
   }
 
@@ -68,24 +87,39 @@ export class MonitorAuthenticator {
     return true;
   }
 
-  private async fromMonitorToken(token: string): Promise<MonitorPrincipal> {
-    if (!isWellFormedSecret('monitorToken', token)) throw monitorErrors.unauthorized();
+  /** Records a refused Monitor API token in the audit log and returns the error to throw. */
+  private async refuse(refusal: MonitorTokenRefusal, origin: RequestOrigin): Promise<Error> {
+    await this.refusals.record(refusal, origin);
+    return refusal.reason === 'iam_only' ? monitorErrors.iamOnly() : monitorErrors.unauthorized();
+  }
+
+  private async fromMonitorToken(token: string, origin: RequestOrigin): Promise<MonitorPrincipal> {
+    if (!isWellFormedSecret('monitorToken', token)) throw await this.refuse({ reason: 'malformed' }, origin);
     const hash = this.ctx.keyring.index(token);
     const row = await this.ctx.repositories.tokens.findByHash(hash);
-    if (!row) throw monitorErrors.unauthorized();
+    if (!row) throw await this.refuse({ reason: 'unknown' }, origin);
+    const known = { tokenId: row.id, teamId: row.team_id };
+    const user = await this.ctx.repositories.users.findById(row.user_id);
+    const team = await this.ctx.repositories.teams.findById(row.team_id);
+    const instance = team ? await this.ctx.repositories.instances.findByGuid(team.instance_guid) : undefined;
+    if (!team || !instance || !user) throw await this.refuse({ reason: 'team_gone', ...known }, origin);
+    // The owner and account are known even for a refused value, so the refusal shows in that account's audit log.
+    const owner = { ...known, accountId: instance.account_id, ownerIamId: user.iam_id };
     let graceUntil: number | null = null;
     if (row.token_hash !== hash) {
       graceUntil = row.grace_until === null ? 0 : Date.parse(row.grace_until);
-      if (graceUntil <= this.ctx.clock.now()) throw monitorErrors.unauthorized();
+      if (graceUntil <= this.ctx.clock.now()) throw await this.refuse({ reason: 'grace_expired', ...owner }, origin);
     }
-    const user = await this.ctx.repositories.users.findById(row.user_id);
-    if (!user || user.iam_id === null || user.enabled !== 1) throw monitorErrors.unauthorized();
-    const team = await this.ctx.repositories.teams.findById(row.team_id);
-    const instance = team ? await this.ctx.repositories.instances.findByGuid(team.instance_guid) : undefined;
-    if (!team || !instance) throw monitorErrors.unauthorized();
+    if (user.iam_id === null || user.enabled !== 1) {
+      throw await this.refuse({ reason: 'owner_inactive', ...owner }, origin);
+    }
     const state = await this.ctx.iam.subject(user.iam_id);
-    if (!state.active || state.accountId !== instance.account_id) throw monitorErrors.unauthorized();
-    if (parseInstanceSettings(instance.settings).externalApiAuth === 'IAM_ONLY') throw monitorErrors.iamOnly();
+    if (!state.active || state.accountId !== instance.account_id) {
+      throw await this.refuse({ reason: 'owner_inactive', ...owner }, origin);
+    }
+    if (parseInstanceSettings(instance.settings).externalApiAuth === 'IAM_ONLY') {
+      throw await this.refuse({ reason: 'iam_only', ...owner }, origin);
+    }
     const subject: Subject = {
       kind: state.kind,
       iamId: user.iam_id,
@@ -95,7 +129,7 @@ export class MonitorAuthenticator {
     const admin = await this.access.isInstanceAdmin(subject, instance);
     const role = await this.access.teamRole(subject, team, instance, user.id, admin);
     // The token acts with its owner's current role; an owner who left the team or lost access has a dead token.
-    if (role === null) throw monitorErrors.unauthorized();
+    if (role === null) throw await this.refuse({ reason: 'no_role', ...owner }, origin);
     const base: Principal = {
       ...subject,
       name: state.name,

@@ -1,5 +1,133 @@
+import { originOf } from '../../iam/iam.routes.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Monitor } from '../monitor.module.js';
+import { monitorPrincipalOf } from '../monitor.routes.js';
+import {
+  InviteBodySchema,
+  LightUserListSchema,
+  NoContentSchema,
+  ProvisioningBodySchema,
+  UpdateUserBodySchema,
+  UserEnvelopeSchema,
+  UserIdParamsSchema,
+  UserListSchema,
+  UserRefParamsSchema,
+} from './monitor-users.schema.js';
 
-// Placeholder: being written in this session.
-export async function monitorUsersRoutes(_app: HttpServer, _monitor: Monitor): Promise<void> {}
+const tags = ['Monitor: users'];
+const security: Record<string, string[]>[] = [{ monitorToken: [] }, { iamToken: [] }];
+
+/**
+ * Sysdig's users routes, as sdcclient and the Terraform provider call them: `/api/user/me` and `/api/users/me`, list,
+ * light list, get by id or email, invite, provisioning, edit and delete. Rules live in MonitorUsersService; these
+ * handlers only parse, call and render.
+ */
+export async function monitorUsersRoutes(app: HttpServer, monitor: Monitor): Promise<void> {
+  const me = {
+    schema: { tags, security, summary: 'The calling user in this instance', response: { 200: UserEnvelopeSchema } },
+  };
+  app.get('/api/user/me', me, async (request) => monitor.users.me(monitorPrincipalOf(request)));
+  app.get('/api/users/me', me, async (request) => monitor.users.me(monitorPrincipalOf(request)));
+
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Users of the instance (administrators), or of the teams the caller has a role in',
+        response: { 200: UserListSchema },
+      },
+    },
+    async (request) => monitor.users.list(monitorPrincipalOf(request)),
+  );
+
+  app.get(
+    '/api/users/light',
+    {
+      schema: { tags, security, summary: 'The same users: id, username, name', response: { 200: LightUserListSchema } },
+    },
+    async (request) => monitor.users.light(monitorPrincipalOf(request)),
+  );
+
+  app.get(
+    '/api/users/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'A user by id or username (email)',
+        params: UserRefParamsSchema,
+        response: { 200: UserEnvelopeSchema },
+      },
+    },
+    async (request) => monitor.users.get(monitorPrincipalOf(request), request.params.id),
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Invite a user by email (administrators)',
+        body: InviteBodySchema,
+        response: { 201: UserEnvelopeSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await monitor.users.invite(monitorPrincipalOf(request), request.body, originOf(request));
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/user/provisioning',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Provision a user by email (administrators); a password is ignored',
+        body: ProvisioningBodySchema,
+        response: { 201: UserEnvelopeSchema },
+      },
+    },
+    async (request, reply) => {
+      const created = await monitor.users.provision(monitorPrincipalOf(request), request.body, originOf(request));
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.put(
+    '/api/users/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Edit a user’s names or enable/disable it, with its current version (administrators)',
+        params: UserIdParamsSchema,
+        body: UpdateUserBodySchema,
+        response: { 200: UserEnvelopeSchema },
+      },
+    },
+    async (request) =>
+      monitor.users.update(monitorPrincipalOf(request), request.params.id, request.body, originOf(request)),
+  );
+
+  app.delete(
+    '/api/users/:id',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Delete a user with its memberships and Monitor API tokens (administrators)',
+        params: UserIdParamsSchema,
+        response: { 204: NoContentSchema },
+      },
+    },
+    async (request, reply) => {
+      await monitor.users.delete(monitorPrincipalOf(request), request.params.id, originOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -97,6 +97,11 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
       components: {
         securitySchemes: {
           iamToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'IAM access token' },
+          monitorToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Monitor API token (vigil_mt_…), one per user and team; or an IAM token with IBMInstanceID',
+          },
         },
       },
     },
