@@ -155,17 +155,18 @@ describeEachDatabase(
         assertStatus(await use(app, s.key), 401, UNAUTHORIZED);
       });
 
-      it('the instance switched to IAM_ONLY → 403 with IBM’s body; back to ANY → works', async () => {
+      it('the instance switched to IAM_ONLY (PATCH /v1/instances/{guid}) → 403 with IBM’s body; back to ANY → works', async () => {
         const app = t.app();
         const s = await writerWithToken(app);
         await assertWorks(app, s.key);
         const setMode = async (mode: 'ANY' | 'IAM_ONLY') => {
-          await app.database.db
-            .updateTable('monitor_instances')
-            .set({ settings: JSON.stringify({ externalApiAuth: mode }) })
-            .where('guid', '=', s.instance.guid)
-            .execute();
-          await app.feed.publish({ topic: MONITOR_TOPICS.instance, key: s.instance.guid });
+          const res = await app.http.inject({
+            method: 'PATCH',
+            url: `/v1/instances/${s.instance.guid}`,
+            headers: bearer(await app.admin.token()),
+            payload: { settings: { externalApiAuth: mode } },
+          });
+          assert.equal(res.statusCode, 200, res.body);
         };
         await setMode('IAM_ONLY');
         assertStatus(await use(app, s.key), 403, IAM_ONLY);

@@ -5,6 +5,7 @@ import type { Monitor } from '../monitor.module.js';
 import { MemberTokenParamsSchema, ResetTokenBodySchema, TokenResponseSchema } from './monitor-tokens.schema.js';
 
 const tags = ['Monitor API token'];
+const security: Record<string, string[]>[] = [{ monitorToken: [] }, { iamToken: [] }];
 const AUTH =
   'Authenticate with a Monitor API token, or with an IAM access token and IBMInstanceID (and SysdigTeamID for a team ' +
   'other than your current one).';
@@ -19,6 +20,7 @@ export async function monitorTokensRoutes(app: HttpServer, monitor: Monitor): Pr
     {
       schema: {
         tags,
+        security,
         summary: 'Your Monitor API token in the current team',
         description:
           `${AUTH} With a Monitor API token, this is that token. Created on first request. 403 when the instance ` +
@@ -34,6 +36,7 @@ export async function monitorTokensRoutes(app: HttpServer, monitor: Monitor): Pr
     {
       schema: {
         tags,
+        security,
         summary: "A member's Monitor API token in a team",
         description:
           `${AUTH} For instance administrators, and for the team's managers acting in that team. 404 when the team ` +
@@ -50,6 +53,7 @@ export async function monitorTokensRoutes(app: HttpServer, monitor: Monitor): Pr
     {
       schema: {
         tags,
+        security,
         summary: 'Reset your Monitor API token in the current team',
         description:
           `${AUTH} Returns the new value. The old one stops working in every vigil process at once, or after ` +
@@ -72,6 +76,7 @@ export async function monitorTokensRoutes(app: HttpServer, monitor: Monitor): Pr
     {
       schema: {
         tags,
+        security,
         summary: "Reset a member's Monitor API token in a team",
         description: `${AUTH} Same rules as reading it; returns the new value.`,
         params: MemberTokenParamsSchema,

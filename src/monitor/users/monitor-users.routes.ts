@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { originOf } from '../../iam/iam.routes.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Monitor } from '../monitor.module.js';
@@ -26,8 +27,31 @@ export async function monitorUsersRoutes(app: HttpServer, monitor: Monitor): Pro
   const me = {
     schema: { tags, security, summary: 'The calling user in this instance', response: { 200: UserEnvelopeSchema } },
   };
-  app.get('/api/user/me', me, async (request) => monitor.users.me(monitorPrincipalOf(request)));
-  app.get('/api/users/me', me, async (request) => monitor.users.me(monitorPrincipalOf(request)));
+  // The hottest route scripts call: the envelope is memoised per principal by the service, and its JSON here per
+  // envelope, so a repeated call serialises nothing (reply.serialize applies the response schema once).
+  const serialisedMe = new WeakMap<object, string>();
+  const sendMe = (reply: FastifyReply, envelope: object): FastifyReply => {
+    let body = serialisedMe.get(envelope);
+    if (body === undefined) {
+      body = String(reply.serialize(envelope));
+      serialisedMe.set(envelope, body);
+    }
+    return reply.type('application/json; charset=utf-8').send(body);
+  };
+  const meHandler = (request: FastifyRequest, reply: FastifyReply): void => {
+    const principal = monitorPrincipalOf(request);
+    const memo = monitor.users.memoisedMe(principal);
+    if (memo) {
+      sendMe(reply, memo);
+      return;
+    }
+    monitor.users.me(principal).then(
+      (envelope) => sendMe(reply, envelope),
+      (error: unknown) => reply.send(error),
+    );
+  };
+  app.get('/api/user/me', me, meHandler);
+  app.get('/api/users/me', me, meHandler);
 
   app.get(
     '/api/users',

@@ -64,6 +64,11 @@ export class MonitorUsersService {
     this.access = new MonitorAccess(ctx);
   }
 
+  /** The memoised answer of {@link me} for this principal, if there is one (no await on the hot path). */
+  memoisedMe(principal: MonitorPrincipal): UserEnvelope | undefined {
+    return this.meMemo.get(principal);
+  }
+
   /** The caller's own Monitor user; `currentTeam` is the team this request acts in. */
   async me(principal: MonitorPrincipal): Promise<UserEnvelope> {
     const memo = this.meMemo.get(principal);
