@@ -86,29 +86,28 @@ export async function createApiKey(
 }
 
 /**
- * Gives `iamId` a platform role on `iam-identity` in the app's account, as a stored policy would, and announces it on
- * the change feed; returns the policy id.
+ * Inserts an active policy giving `iamId` a role on the resource with these attributes (after `accountId`), as
+ * POST /v1/policies would store it, and announces it on the change feed; returns the policy id.
  */
-export async function grantIdentityRole(app: TestApp, iamId: string, role: RoleName): Promise<string> {
+export async function insertPolicy(
+  app: TestApp,
+  iamId: string,
+  role: RoleName,
+  attributes: readonly { name: string; value: string }[],
+  accountId = app.accountId,
+): Promise<string> {
   const now = isoAt(app.clock.now());
   const id = cryptoRandom.uuid();
   await app.database.db
     .insertInto('policies')
     .values({
       id,
-      account_id: app.accountId,
+      account_id: accountId,
       type: 'access',
       description: null,
       subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
       roles: JSON.stringify([{ role_id: roleCrn(role) }]),
-      resources: JSON.stringify([
-        {
-          attributes: [
-            { name: 'accountId', value: app.accountId },
-            { name: 'serviceName', value: 'iam-identity' },
-          ],
-        },
-      ]),
+      resources: JSON.stringify([{ attributes: [{ name: 'accountId', value: accountId }, ...attributes] }]),
       subject_iam_id: iamId,
       fingerprint: cryptoRandom.uuid(),
       state: 'active',
@@ -121,4 +120,9 @@ export async function grantIdentityRole(app: TestApp, iamId: string, role: RoleN
     .execute();
   await app.feed.publish({ topic: 'policy', key: iamId });
   return id;
+}
+
+/** Gives `iamId` a platform role on `iam-identity` in the app's account; returns the policy id. */
+export function grantIdentityRole(app: TestApp, iamId: string, role: RoleName): Promise<string> {
+  return insertPolicy(app, iamId, role, [{ name: 'serviceName', value: 'iam-identity' }]);
 }

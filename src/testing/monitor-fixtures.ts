@@ -1,7 +1,8 @@
 import { isoAt } from '../platform/clock.js';
 import { cryptoRandom } from '../platform/crypto/random.js';
 import type { MonitorInstanceRow, MonitorTeamRow } from '../platform/db/schema.js';
-import { roleCrn, type RoleName } from '../iam/policies/roles.js';
+import type { RoleName } from '../iam/policies/roles.js';
+import { insertPolicy } from './identity-fixtures.js';
 import type { TeamRole } from '../monitor/roles.js';
 import type { TestApp } from './test-app.js';
 
@@ -75,46 +76,23 @@ export async function insertTeam(
  * Grants `iamId` a role on `sysdig-monitor` in the app's account, on one instance and optionally one team, as a stored
  * policy would, and announces it on the change feed; returns the policy id.
  */
-export async function grantMonitorRole(
+export function grantMonitorRole(
   app: TestApp,
   iamId: string,
   role: RoleName,
   where: { instanceGuid: string; teamId?: number; accountId?: string },
 ): Promise<string> {
-  const now = isoAt(app.clock.now());
-  const id = cryptoRandom.uuid();
-  const accountId = where.accountId ?? app.accountId;
-  await app.database.db
-    .insertInto('policies')
-    .values({
-      id,
-      account_id: accountId,
-      type: 'access',
-      description: null,
-      subjects: JSON.stringify([{ attributes: [{ name: 'iam_id', value: iamId }] }]),
-      roles: JSON.stringify([{ role_id: roleCrn(role) }]),
-      resources: JSON.stringify([
-        {
-          attributes: [
-            { name: 'accountId', value: accountId },
-            { name: 'serviceName', value: 'sysdig-monitor' },
-            { name: 'serviceInstance', value: where.instanceGuid },
-            ...(where.teamId !== undefined ? [{ name: 'sysdigTeam', value: String(where.teamId) }] : []),
-          ],
-        },
-      ]),
-      subject_iam_id: iamId,
-      fingerprint: cryptoRandom.uuid(),
-      state: 'active',
-      version: 1,
-      created_at: now,
-      created_by_id: app.admin.iamId,
-      last_modified_at: now,
-      last_modified_by_id: app.admin.iamId,
-    })
-    .execute();
-  await app.feed.publish({ topic: 'policy', key: iamId });
-  return id;
+  return insertPolicy(
+    app,
+    iamId,
+    role,
+    [
+      { name: 'serviceName', value: 'sysdig-monitor' },
+      { name: 'serviceInstance', value: where.instanceGuid },
+      ...(where.teamId !== undefined ? [{ name: 'sysdigTeam', value: String(where.teamId) }] : []),
+    ],
+    where.accountId,
+  );
 }
 
 /** Removes a policy (as DELETE /v1/policies would) and announces it. */
