@@ -71,16 +71,6 @@ export async function insertServiceId(app: TestApp, accountId: string): Promise<
   return (await createServiceId(app, accountId, 'robot')).iamId;
 }
 
-/** IBM's v1 error body, asserted whole. */
-export function assertIamError(
-  res: LightMyRequestResponse,
-  status: number,
-  error: { code: string; message: string; message_code?: string; details?: string },
-): void {
-  assert.equal(res.statusCode, status, res.body);
-  assert.deepEqual(res.json(), { trace: res.headers['x-request-id'], errors: [error], status_code: status });
-}
-
 export const errors = {
   missingToken: {
     code: 'missing_token',

@@ -2,29 +2,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Change } from '../../platform/change-feed.js';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { cryptoRandom } from '../../platform/crypto/random.js';
 import { generateSecret, isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
 import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag } from '../ids.js';
+import { feedDuring, assertIamError } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 3, 1, 8, 15));
 const AT = (ms: number) => `${isoAt(ms).slice(0, 16)}+0000`;
 const KEY_ID = /^ApiKey-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type Json = Record<string, unknown>;
-
-/** The IBM v1 error body, asserted whole. */
-function assertIamError(
-  res: LightMyRequestResponse,
-  status: number,
-  error: { code: string; message: string; message_code?: string; details?: string },
-): void {
-  assert.equal(res.statusCode, status, res.body);
-  assert.deepEqual(res.json(), { trace: res.headers['x-request-id'], errors: [error], status_code: status });
-}
 
 const notFound = (id: string, type = 'ApiKey') => ({
   code: 'not_found',
@@ -102,18 +92,6 @@ async function createServiceId(app: TestApp, name = 'robot'): Promise<{ id: stri
   });
   assert.equal(res.statusCode, 201, res.body);
   return res.json() as { id: string; iam_id: string };
-}
-
-/** Records what the change feed carries while `body` runs. */
-async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = app.feed.subscribe((change) => seen.push(change));
-  try {
-    await body();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 async function auditOf(app: TestApp, targetId: string) {

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ManualClock } from '../../platform/clock.js';
-import {
-  accessPolicy,
-  adminCreates,
-  assertIamError,
-  errors,
-  insertServiceId,
-  ROLE,
-} from '../../testing/policy-fixtures.js';
+import { accessPolicy, adminCreates, errors, insertServiceId, ROLE } from '../../testing/policy-fixtures.js';
+import { assertIamError } from '../../testing/observe.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { ACTIONS, ROLE_DESCRIPTIONS } from './roles.js';
 

@@ -4,7 +4,6 @@ import { ManualClock } from '../../platform/clock.js';
 import {
   accessPolicy,
   adminCreates,
-  assertIamError,
   createPolicy,
   ETAG,
   errors,
@@ -13,6 +12,7 @@ import {
   ROLE,
   UUID,
 } from '../../testing/policy-fixtures.js';
+import { assertIamError } from '../../testing/observe.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp, type TestUser } from '../../testing/test-app.js';
 
 const T0 = Date.UTC(2026, 3, 1, 12, 0);

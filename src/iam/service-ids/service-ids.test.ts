@@ -2,28 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Change } from '../../platform/change-feed.js';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
 import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag, serviceIdCrn } from '../ids.js';
+import { feedDuring, assertIamError } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45));
 const AT = (ms: number) => `${isoAt(ms).slice(0, 16)}+0000`;
 const SERVICE_ID = /^ServiceId-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type Json = Record<string, unknown>;
-
-/** The IBM v1 error body, asserted whole. */
-function assertIamError(
-  res: LightMyRequestResponse,
-  status: number,
-  error: { code: string; message: string; message_code?: string; details?: string },
-): void {
-  assert.equal(res.statusCode, status, res.body);
-  assert.deepEqual(res.json(), { trace: res.headers['x-request-id'], errors: [error], status_code: status });
-}
 
 const notFound = (id: string) => ({
   code: 'not_found',
@@ -91,17 +81,6 @@ async function newKeyFor(app: TestApp, iamId: string, name = 'key'): Promise<str
   });
   assert.equal(res.statusCode, 201, res.body);
   return (res.json() as { id: string }).id;
-}
-
-async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = app.feed.subscribe((change) => seen.push(change));
-  try {
-    await body();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 async function auditOf(app: TestApp, targetId: string) {

@@ -6,6 +6,7 @@ import { isoAt, ManualClock } from '../../platform/clock.js';
 import { verifyPassword } from '../../platform/crypto/password.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
 import { createServiceId, grantIdentityRole } from '../../testing/identity-fixtures.js';
+import { assertIamError } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 30));
 const CREATED = '2026-03-01T09:30+0000';
@@ -13,20 +14,6 @@ const CREATED = '2026-03-01T09:30+0000';
 /** A password made at test time (no secret in the sources). */
 function password(): string {
   return `pw-${randomBytes(9).toString('base64url')}`;
-}
-
-/** The IBM v1 error body, asserted whole. */
-function assertIamError(
-  res: LightMyRequestResponse,
-  status: number,
-  error: { code: string; message: string; message_code?: string; details?: string },
-): void {
-  assert.equal(res.statusCode, status, res.body);
-  assert.deepEqual(res.json(), {
-    trace: res.headers['x-request-id'],
-    errors: [error],
-    status_code: status,
-  });
 }
 
 const forbidden = (what: string) => ({

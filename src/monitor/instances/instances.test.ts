@@ -6,9 +6,10 @@ import { isoAt, ManualClock } from '../../platform/clock.js';
 import { cryptoRandom } from '../../platform/crypto/random.js';
 import { generateSecret } from '../../platform/crypto/secret-token.js';
 import { grantMonitorRole, iamHeaders, insertInstance, insertMembership } from '../../testing/monitor-fixtures.js';
-import { accessPolicy, adminCreates, assertIamError, errors, UUID } from '../../testing/policy-fixtures.js';
+import { accessPolicy, adminCreates, errors, UUID } from '../../testing/policy-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { DEFAULT_TEAM_SETTINGS } from '../teams/team-settings.js';
+import { assertIamError, feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45));
 
@@ -58,17 +59,6 @@ async function auditOf(app: TestApp, targetId: string) {
     .orderBy('seq', 'asc')
     .execute();
   return rows.map((r) => ({ action: r.action, actor: r.actor_iam_id, details: JSON.parse(r.details) as Json }));
-}
-
-async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = app.feed.subscribe((change) => seen.push(change));
-  try {
-    await body();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 /** On PostgreSQL a change arrives twice (at once, then NOTIFY's echo), and late echoes of earlier ones may follow. */

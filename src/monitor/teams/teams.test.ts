@@ -14,6 +14,7 @@ import {
 import { describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import type { TeamRole } from '../roles.js';
 import { customerIdOf } from '../users/monitor-users.view.js';
+import { feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45, 12, 345));
 
@@ -201,17 +202,6 @@ async function auditOf(app: TestApp, teamId: number) {
     .orderBy('seq', 'asc')
     .execute();
   return rows.map((r) => ({ action: r.action, actor: r.actor_iam_id, details: JSON.parse(r.details) as Json }));
-}
-
-async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = app.feed.subscribe((change) => seen.push(change));
-  try {
-    await body();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 /** On PostgreSQL a change arrives twice (at once, then NOTIFY's echo): assert presence, not count. */

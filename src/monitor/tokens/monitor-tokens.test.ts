@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import type { Change } from '../../platform/change-feed.js';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { generateSecret, isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { cryptoRandom } from '../../platform/crypto/random.js';
@@ -16,6 +15,7 @@ import {
 } from '../../testing/monitor-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { MONITOR_TOPICS } from '../context.js';
+import { feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 4, 9, 30));
 
@@ -126,17 +126,6 @@ async function auditOf(app: TestApp, action: string) {
     .orderBy('seq', 'asc')
     .execute();
   return rows.map((r) => ({ ...r, details: JSON.parse(r.details) as Record<string, unknown> }));
-}
-
-async function feedDuring(app: TestApp, body: () => Promise<void>): Promise<Change[]> {
-  const seen: Change[] = [];
-  const stop = app.feed.subscribe((change) => seen.push(change));
-  try {
-    await body();
-  } finally {
-    stop();
-  }
-  return seen;
 }
 
 async function setExternalApiAuth(app: TestApp, guid: string, mode: 'ANY' | 'IAM_ONLY'): Promise<void> {
