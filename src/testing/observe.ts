@@ -24,3 +24,13 @@ export function assertIamError(
   assert.equal(res.statusCode, status, res.body);
   assert.deepEqual(res.json(), { trace: res.headers['x-request-id'], errors: [error], status_code: status });
 }
+
+/** The audit rows about one target, oldest first. */
+export function auditOf(app: TestApp, targetId: string) {
+  return app.database.db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('target_id', '=', targetId)
+    .orderBy('seq', 'asc')
+    .execute();
+}

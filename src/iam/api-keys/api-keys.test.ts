@@ -8,7 +8,7 @@ import { generateSecret, isWellFormedSecret } from '../../platform/crypto/secret
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
 import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag } from '../ids.js';
-import { feedDuring, assertIamError } from '../../testing/observe.js';
+import { assertIamError, auditOf, feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 3, 1, 8, 15));
 const AT = (ms: number) => `${isoAt(ms).slice(0, 16)}+0000`;
@@ -92,15 +92,6 @@ async function createServiceId(app: TestApp, name = 'robot'): Promise<{ id: stri
   });
   assert.equal(res.statusCode, 201, res.body);
   return res.json() as { id: string; iam_id: string };
-}
-
-async function auditOf(app: TestApp, targetId: string) {
-  return app.database.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('target_id', '=', targetId)
-    .orderBy('seq', 'asc')
-    .execute();
 }
 
 describeEachDatabase(

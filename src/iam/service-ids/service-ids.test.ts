@@ -7,7 +7,7 @@ import { isWellFormedSecret } from '../../platform/crypto/secret-token.js';
 import { bearer, describeEachDatabase, TEST_PUBLIC_URL, type TestApp } from '../../testing/test-app.js';
 import { grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { apiKeyCrn, entityTag, serviceIdCrn } from '../ids.js';
-import { feedDuring, assertIamError } from '../../testing/observe.js';
+import { assertIamError, auditOf, feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45));
 const AT = (ms: number) => `${isoAt(ms).slice(0, 16)}+0000`;
@@ -81,15 +81,6 @@ async function newKeyFor(app: TestApp, iamId: string, name = 'key'): Promise<str
   });
   assert.equal(res.statusCode, 201, res.body);
   return (res.json() as { id: string }).id;
-}
-
-async function auditOf(app: TestApp, targetId: string) {
-  return app.database.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('target_id', '=', targetId)
-    .orderBy('seq', 'asc')
-    .execute();
 }
 
 describeEachDatabase(

@@ -9,7 +9,7 @@ import { grantMonitorRole, iamHeaders, insertInstance, insertMembership } from '
 import { accessPolicy, adminCreates, errors, UUID } from '../../testing/policy-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { DEFAULT_TEAM_SETTINGS } from '../teams/team-settings.js';
-import { assertIamError, feedDuring } from '../../testing/observe.js';
+import { assertIamError, auditOf, feedDuring } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 2, 10, 45));
 
@@ -51,13 +51,8 @@ async function create(app: TestApp, name: string, token?: string): Promise<Json 
   return res.json() as Json & { guid: string };
 }
 
-async function auditOf(app: TestApp, targetId: string) {
-  const rows = await app.database.db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('target_id', '=', targetId)
-    .orderBy('seq', 'asc')
-    .execute();
+async function auditSummary(app: TestApp, targetId: string) {
+  const rows = await auditOf(app, targetId);
   return rows.map((r) => ({ action: r.action, actor: r.actor_iam_id, details: JSON.parse(r.details) as Json }));
 }
 
@@ -131,7 +126,7 @@ describeEachDatabase(
               version: 1,
             },
           ]);
-          assert.deepEqual(await auditOf(app, body.guid), [
+          assert.deepEqual(await auditSummary(app, body.guid), [
             {
               action: 'monitor_instance.create',
               actor: app.admin.iamId,
@@ -327,7 +322,7 @@ describeEachDatabase(
         const row = await app.monitor.ctx.repositories.instances.findByGuid(created.guid);
         assert.equal(row?.settings, JSON.stringify({ externalApiAuth: 'IAM_ONLY' }));
         assert.equal(row?.version, 2);
-        assert.deepEqual((await auditOf(app, created.guid)).at(-1), {
+        assert.deepEqual((await auditSummary(app, created.guid)).at(-1), {
           action: 'monitor_instance.update',
           actor: app.admin.iamId,
           details: { name: 'patched', external_api_auth: 'IAM_ONLY', previous_external_api_auth: 'ANY' },
@@ -484,7 +479,7 @@ describeEachDatabase(
         const refused = await app.http.inject({ method: 'GET', url: '/api/teams', headers: bearer(token) });
         assert.equal(refused.statusCode, 401, refused.body);
         assert.deepEqual(refused.json(), { errors: [{ reason: 'Unauthorized', message: 'Bad credentials' }] });
-        assert.deepEqual((await auditOf(app, created.guid)).at(-1), {
+        assert.deepEqual((await auditSummary(app, created.guid)).at(-1), {
           action: 'monitor_instance.delete',
           actor: app.admin.iamId,
           details: { name: 'doomed' },
@@ -542,7 +537,7 @@ describeEachDatabase(
           (await teamsOf(app, first.guid)).map((team) => [team.name, team.is_default]),
           [['Monitor Operations', 1]],
         );
-        assert.deepEqual(await auditOf(app, first.guid), [
+        assert.deepEqual(await auditSummary(app, first.guid), [
           {
             action: 'monitor_instance.create',
             actor: null,
