@@ -7,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
 import { AppError, isAppError } from '../errors.js';
 import { rendererFor, type Surface } from './surfaces.js';
+import { requestLoggerFactory } from './request-logger.js';
 
 export type HttpServer = FastifyInstance<
   Server,
@@ -45,6 +46,7 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     trustProxy: false,
+    childLoggerFactory: requestLoggerFactory,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
