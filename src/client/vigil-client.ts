@@ -1,0 +1,57 @@
+import { ApiKeysClient } from './api-keys.js';
+import { VigilHttp, type CredentialsProvider } from './http.js';
+import { IdentityClient } from './identity.js';
+import { InstancesClient } from './instances.js';
+
+/** Where Monitor API calls (`/api/…`) go: the instance, and optionally the team (else the user's default team). */
+export interface MonitorTarget {
+  readonly instanceGuid: string;
+  readonly teamId?: number;
+}
+
+export interface VigilClientOptions {
+  readonly endpoint: string;
+  /** An IAM access token (without `Bearer `), fetched for each call so that a caller can refresh it. */
+  readonly token?: () => Promise<string>;
+  /** The instance and team for `/api/…` calls. */
+  readonly monitorTarget?: () => MonitorTarget | undefined;
+  readonly userAgent?: string;
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A typed client for vigil's APIs, for the CLI, the tests and users' scripts. It holds no rules of its own: each method
+ * is one API call (or a read and a write where the API needs an ETag), and errors carry the server's own message.
+ */
+export class VigilClient {
+  readonly http: VigilHttp;
+  readonly identity: IdentityClient;
+  readonly apiKeys: ApiKeysClient;
+  readonly instances: InstancesClient;
+
+  constructor(options: VigilClientOptions) {
+    this.http = new VigilHttp({
+      endpoint: options.endpoint,
+      credentials: credentialsFrom(options),
+      userAgent: options.userAgent,
+      timeoutMs: options.timeoutMs,
+    });
+    this.identity = new IdentityClient(this.http);
+    this.apiKeys = new ApiKeysClient(this.http);
+    this.instances = new InstancesClient(this.http);
+  }
+}
+
+function credentialsFrom(options: VigilClientOptions): CredentialsProvider | undefined {
+  const token = options.token;
+  if (!token) return undefined;
+  return async (path) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
+    const target = path.startsWith('/api/') ? options.monitorTarget?.() : undefined;
+    if (target) {
+      headers['ibminstanceid'] = target.instanceGuid;
+      if (target.teamId !== undefined) headers['sysdigteamid'] = String(target.teamId);
+    }
+    return headers;
+  };
+}
