@@ -10,6 +10,8 @@ export interface OptionSpec {
   /** The value's name in help: `--file FILE`. */
   readonly value?: string;
   readonly description: string;
+  /** Must be given (`--roles`): shown without brackets, and its absence is a usage error before `run`. */
+  readonly required?: boolean;
 }
 
 /** Overrides of the session's instance and team for one command's `/api/…` calls. */
@@ -106,9 +108,16 @@ export function usageOf(spec: CommandSpec): string {
     arg.endsWith('?') ? `[${arg.slice(0, -1)}]` : arg.endsWith('...') ? `[${arg}]` : arg,
   );
   const options = Object.entries(spec.options ?? {}).map(([name, option]) => {
-    const flag = option.short ? `-${option.short}` : `--${name}`;
-    return option.type === 'string' ? `[${flag} ${option.value ?? name.toUpperCase()}]` : `[${flag}]`;
+    const flag = flagOf(name, option);
+    const text = option.type === 'string' ? `${flag} ${option.value ?? name.toUpperCase()}` : flag;
+    return option.required ? text : `[${text}]`;
   });
   if (spec.json) options.push('[--output json]');
   return ['vigil', spec.name, ...args, ...options].join(' ');
+}
+
+/** How an option is written: `-f` for a one-letter name or a short form, `--name` otherwise. */
+export function flagOf(name: string, option: OptionSpec): string {
+  if (option.short) return `-${option.short}`;
+  return name.length === 1 ? `-${name}` : `--${name}`;
 }

@@ -1,4 +1,4 @@
-import type { CommandSpec } from './command.js';
+import { flagOf, type CommandSpec } from './command.js';
 
 /**
  * Shell completion scripts, generated from the command list: the first word, the second word of a group, then the
@@ -13,9 +13,7 @@ export function completionScript(shell: 'bash' | 'zsh', commands: readonly Comma
     if (!first) continue;
     top.add(first);
     if (second) groups.set(first, [...(groups.get(first) ?? []), second]);
-    const flags = Object.entries(command.options ?? {}).map(([name, option]) =>
-      option.short ? `-${option.short}` : `--${name}`,
-    );
+    const flags = Object.entries(command.options ?? {}).map(([name, option]) => flagOf(name, option));
     if (command.json) flags.push('--output');
     options.push(`    "${command.name}") opts="${[...flags, '--help'].join(' ')}" ;;`);
   }

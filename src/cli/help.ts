@@ -33,7 +33,10 @@ export function printCommandHelp(out: Output, command: CommandSpec): void {
     out.line();
     out.line('OPTIONS:');
     const rows = options.map(([name, option]) => {
-      const flags = [option.short ? `-${option.short}` : undefined, `--${name}`].filter(Boolean).join(', ');
+      const flags =
+        name.length === 1
+          ? `-${name}`
+          : [option.short ? `-${option.short}` : undefined, `--${name}`].filter(Boolean).join(', ');
       return [option.type === 'string' ? `${flags} ${option.value ?? name.toUpperCase()}` : flags, option.description];
     });
     if (command.json) rows.push(['--output json', 'Print the API’s JSON, for scripts.']);

@@ -23,14 +23,16 @@ export class Output {
     this.line(JSON.stringify(value, null, 2));
   }
 
-  /** Columns separated by at least three spaces; headers in bold on a terminal. An empty list prints `empty`. */
+  /** Columns separated by at least three spaces; headers in bold on a terminal. An empty list prints `empty`; an empty cell `-`. */
   table(headers: string[], rows: (string | number | boolean | undefined)[][], empty = 'No entries found.'): void {
     if (rows.length === 0) {
       this.line(empty);
       return;
     }
     const cells = rows.map((row) => headers.map((_, index) => cell(row[index])));
-    const widths = headers.map((header, index) => Math.max(header.length, ...cells.map((row) => row[index]?.length ?? 0)));
+    const widths = headers.map((header, index) =>
+      Math.max(header.length, ...cells.map((row) => row[index]?.length ?? 0)),
+    );
     const render = (row: string[]) =>
       row
         .map((value, index) => (index === row.length - 1 ? value : value.padEnd((widths[index] ?? 0) + 3)))
@@ -44,10 +46,12 @@ export class Output {
   /** IBM's detail rows: the label padded to `width` (14 for keys and service IDs), then the value. */
   rows(pairs: [string, string | number | boolean | undefined][], width = 14): void {
     const labelWidth = Math.max(width, ...pairs.map(([label]) => label.length + 1));
-    for (const [label, value] of pairs) this.line(`${label.padEnd(labelWidth)}${value === undefined ? '' : String(value)}`.trimEnd());
+    for (const [label, value] of pairs)
+      this.line(`${label.padEnd(labelWidth)}${value === undefined ? '' : String(value)}`.trimEnd());
   }
 }
 
+/** An empty cell prints as `-`, so that every row has as many words as the header for `awk`. */
 function cell(value: string | number | boolean | undefined): string {
-  return value === undefined ? '-' : String(value);
+  return value === undefined || value === '' ? '-' : String(value);
 }

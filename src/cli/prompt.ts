@@ -8,7 +8,10 @@ import type { CliIo } from './io.js';
 export async function confirm(io: CliIo, question: string, force: boolean): Promise<boolean> {
   if (force) return true;
   if (!io.stdin.isTTY) {
-    throw new UsageError(`${question} Not asked: standard input is not a terminal.`, 'add -f to go ahead without asking');
+    throw new UsageError(
+      'this needs a confirmation, and standard input is not a terminal',
+      'add -f to go ahead without asking',
+    );
   }
   io.stderr.write(`${question} [y/N] `);
   const answer = (await readLine(io, false)).trim().toLowerCase();

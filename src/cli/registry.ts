@@ -1,7 +1,13 @@
 import type { CommandSpec } from './command.js';
 import { apiKeyCommands } from './commands/api-keys.js';
 import { completionCommand } from './commands/completion.js';
+import { monitorInstanceCommands } from './commands/monitor-instances.js';
+import { monitorTeamCommands } from './commands/monitor-teams.js';
+import { monitorTokenCommands } from './commands/monitor-token.js';
 import { server } from './commands/server.js';
+import { serviceIdCommands } from './commands/service-ids.js';
+import { policyCommands } from './commands/policies.js';
+import { userCommands } from './commands/users.js';
 import { login, logout, oauthTokens, target } from './commands/session.js';
 
 /** Every command of `vigil`, in the order `vigil help` lists them. */
@@ -11,6 +17,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   target,
   oauthTokens,
   ...apiKeyCommands,
+  ...serviceIdCommands,
+  ...policyCommands,
+  ...userCommands,
+  ...monitorInstanceCommands,
+  ...monitorTeamCommands,
+  ...monitorTokenCommands,
   server,
   completionCommand(() => COMMANDS),
 ];

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { VigilApiError, VigilConnectionError } from '../client/errors.js';
 import { VERSION } from '../version.js';
-import { Args, usageOf, type CommandSpec } from './command.js';
+import { Args, flagOf, usageOf, type CommandSpec } from './command.js';
 import { createContext } from './context.js';
 import { CliError, LOGIN_HINT, UsageError } from './errors.js';
 import { printCommandHelp, printOverview } from './help.js';
@@ -30,7 +30,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       return 0;
     }
     const command = commands.find((candidate) => candidate.name === wanted);
-    if (!command) return report(io, undefined, new UsageError(`'vigil ${wanted}' is not a command`, 'run `vigil help`'));
+    if (!command)
+      return report(io, undefined, new UsageError(`'vigil ${wanted}' is not a command`, 'run `vigil help`'));
     printCommandHelp(out, command);
     return 0;
   }
@@ -56,9 +57,15 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
   }
   const output = parsed.values['output'];
   if (output !== undefined && (!command.json || String(output).toLowerCase() !== 'json')) {
-    const message = command.json ? `--output takes 'json', not '${String(output)}'` : `'vigil ${command.name}' has no --output`;
+    const message = command.json
+      ? `--output takes 'json', not '${String(output)}'`
+      : `'vigil ${command.name}' has no --output`;
     return report(io, command, new UsageError(message));
   }
+  const missing = Object.entries(command.options ?? {}).find(
+    ([name, option]) => option.required && parsed.values[name] === undefined,
+  );
+  if (missing) return report(io, command, new UsageError(`missing ${flagOf(missing[0], missing[1])}`));
   const arity = arityError(command, parsed.positionals);
   if (arity) return report(io, command, arity);
 

@@ -20,14 +20,14 @@ export function claimsOf(accessToken: string): TokenClaims {
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
     iam_id?: string;
     email?: string;
-    name?: string;
     sub?: string;
     account?: { bss?: string };
   };
   return {
     iamId: claims.iam_id ?? '',
     accountId: claims.account?.bss ?? '',
-    user: claims.email ?? claims.name ?? claims.sub ?? claims.iam_id ?? '',
+    // As IBM's CLI: a user by email, a service ID by its id (`ServiceId-…`), which a rename does not change.
+    user: claims.email ?? claims.sub ?? claims.iam_id ?? '',
   };
 }
 

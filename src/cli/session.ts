@@ -17,7 +17,15 @@ export interface Session {
   readonly team?: { readonly id: number; readonly name: string };
 }
 
-const FIELDS: (keyof Session)[] = ['endpoint', 'accessToken', 'refreshToken', 'expiresAt', 'iamId', 'accountId', 'user'];
+const FIELDS: (keyof Session)[] = [
+  'endpoint',
+  'accessToken',
+  'refreshToken',
+  'expiresAt',
+  'iamId',
+  'accountId',
+  'user',
+];
 
 export class SessionStore {
   readonly directory: string;

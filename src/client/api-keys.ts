@@ -1,4 +1,9 @@
-import type { ApiKeyBody, ApiKeyListBody, CreateApiKeyBody, UpdateApiKeyBody } from '../iam/api-keys/api-keys.schema.js';
+import type {
+  ApiKeyBody,
+  ApiKeyListBody,
+  CreateApiKeyBody,
+  UpdateApiKeyBody,
+} from '../iam/api-keys/api-keys.schema.js';
 import { pageTokenOf, pathOf, type VigilHttp } from './http.js';
 
 export type { ApiKeyBody };

@@ -28,7 +28,7 @@ export class VigilConnectionError extends Error {
 }
 
 interface ErrorBodies {
-  errors?: { code?: unknown; reason?: unknown; message?: unknown }[];
+  errors?: { code?: unknown; reason?: unknown; message?: unknown; details?: unknown }[];
   errorCode?: unknown;
   errorMessage?: unknown;
   error?: unknown;
@@ -39,8 +39,11 @@ interface ErrorBodies {
 export function apiErrorFrom(status: number, statusText: string, body: unknown, requestId?: string): VigilApiError {
   const bodies = (typeof body === 'object' && body !== null ? body : {}) as ErrorBodies;
   const first = Array.isArray(bodies.errors) ? bodies.errors[0] : undefined;
-  const message =
+  const said =
     text(first?.message) ?? text(bodies.errorMessage) ?? text(bodies.message) ?? text(bodies.error) ?? statusText;
+  // IBM puts the specific part of some errors in `details` ("Object type User with id … could not be found.").
+  const details = text(first?.details);
+  const message = details && !said.includes(details) ? `${said}: ${details}` : said;
   const code = text(first?.code) ?? text(first?.reason) ?? text(bodies.errorCode) ?? `http_${status}`;
   return new VigilApiError(status, code, message || `HTTP ${status}`, requestId);
 }

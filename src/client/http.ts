@@ -72,7 +72,12 @@ export class VigilHttp {
     const text = await response.text();
     const parsed = parseJson(text);
     if (!response.ok) {
-      throw apiErrorFrom(response.status, response.statusText, parsed, response.headers.get('x-request-id') ?? undefined);
+      throw apiErrorFrom(
+        response.status,
+        response.statusText,
+        parsed,
+        response.headers.get('x-request-id') ?? undefined,
+      );
     }
     return { status: response.status, headers: response.headers, body: parsed as T };
   }
@@ -111,7 +116,8 @@ function reasonOf(error: unknown): string {
   if (error instanceof Error) {
     if (error.name === 'TimeoutError') return 'no answer within the timeout';
     const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
-    if (cause && typeof cause.code === 'string') return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code;
+    if (cause && typeof cause.code === 'string')
+      return cause.code === 'ECONNREFUSED' ? 'connection refused' : cause.code;
     if (cause && typeof cause.message === 'string') return cause.message;
     return error.message;
   }

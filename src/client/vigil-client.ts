@@ -2,6 +2,12 @@ import { ApiKeysClient } from './api-keys.js';
 import { VigilHttp, type CredentialsProvider } from './http.js';
 import { IdentityClient } from './identity.js';
 import { InstancesClient } from './instances.js';
+import { MonitorTokensClient } from './monitor-tokens.js';
+import { MonitorUsersClient } from './monitor-users.js';
+import { TeamsClient } from './teams.js';
+import { ServiceIdsClient } from './service-ids.js';
+import { PoliciesClient } from './policies.js';
+import { UsersClient } from './users.js';
 
 /** Where Monitor API calls (`/api/…`) go: the instance, and optionally the team (else the user's default team). */
 export interface MonitorTarget {
@@ -28,6 +34,12 @@ export class VigilClient {
   readonly identity: IdentityClient;
   readonly apiKeys: ApiKeysClient;
   readonly instances: InstancesClient;
+  readonly teams: TeamsClient;
+  readonly monitorUsers: MonitorUsersClient;
+  readonly monitorTokens: MonitorTokensClient;
+  readonly serviceIds: ServiceIdsClient;
+  readonly policies: PoliciesClient;
+  readonly users: UsersClient;
 
   constructor(options: VigilClientOptions) {
     this.http = new VigilHttp({
@@ -39,6 +51,12 @@ export class VigilClient {
     this.identity = new IdentityClient(this.http);
     this.apiKeys = new ApiKeysClient(this.http);
     this.instances = new InstancesClient(this.http);
+    this.teams = new TeamsClient(this.http);
+    this.monitorUsers = new MonitorUsersClient(this.http);
+    this.monitorTokens = new MonitorTokensClient(this.http);
+    this.serviceIds = new ServiceIdsClient(this.http);
+    this.policies = new PoliciesClient(this.http);
+    this.users = new UsersClient(this.http);
   }
 }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ApiKeyBody } from '../../client/api-keys.js';
 import type { VigilClient } from '../../client/vigil-client.js';
 import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
-import { CliError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 
 const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
 
@@ -49,7 +49,15 @@ export function printApiKeyTable(ctx: CommandContext, keys: ApiKeyBody[]): void 
   }
   ctx.out.table(
     ['ID', 'Name', 'Description', 'Created At', 'Last Updated', 'Locked', 'Disabled'],
-    keys.map((key) => [key.id, key.name, key.description ?? '', key.created_at, key.modified_at, key.locked, key.disabled]),
+    keys.map((key) => [
+      key.id,
+      key.name,
+      key.description ?? '',
+      key.created_at,
+      key.modified_at,
+      key.locked,
+      key.disabled,
+    ]),
     'No API keys found.',
   );
 }
@@ -86,7 +94,11 @@ export async function createAndPrintKey(
   const key = await ctx.spin(
     'Creating the API key',
     client.apiKeys.create(
-      { name: options.name, iam_id: options.iamId, ...(options.description ? { description: options.description } : {}) },
+      {
+        name: options.name,
+        iam_id: options.iamId,
+        ...(options.description ? { description: options.description } : {}),
+      },
       { lock: options.lock },
     ),
   );
@@ -142,7 +154,11 @@ export const apiKeyCommands = [
     json: true,
     options: {
       d: { type: 'string', value: 'DESCRIPTION', description: 'A description.' },
-      file: { type: 'string', value: 'FILE', description: 'Also save the key (JSON) to FILE, for `login --apikey @FILE`.' },
+      file: {
+        type: 'string',
+        value: 'FILE',
+        description: 'Also save the key (JSON) to FILE, for `login --apikey @FILE`.',
+      },
       lock: { type: 'boolean', description: 'Create it locked (no changes or deletion until unlocked).' },
     },
     async run(ctx, args) {
@@ -200,7 +216,7 @@ export const apiKeyCommands = [
       const name = args.string('n');
       const description = args.string('d');
       if (name === undefined && description === undefined) {
-        throw new CliError('Nothing to change', 'give -n NAME and/or -d DESCRIPTION', 2);
+        throw new UsageError('nothing to change', 'give -n NAME and/or -d DESCRIPTION');
       }
       const client = ctx.client();
       const key = await resolveApiKey(client, args.positional(0));

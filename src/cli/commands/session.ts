@@ -73,8 +73,16 @@ export const login = defineCommand({
   name: 'login',
   summary: 'Log in with an API key or with email and password',
   options: {
-    a: { type: 'string', value: 'URL', description: `The vigil endpoint (default: the last one, else ${DEFAULT_ENDPOINT}).` },
-    apikey: { type: 'string', value: 'KEY|@FILE', description: 'An API key, or @FILE: a file `api-key-create --file` wrote.' },
+    a: {
+      type: 'string',
+      value: 'URL',
+      description: `The vigil endpoint (default: the last one, else ${DEFAULT_ENDPOINT}).`,
+    },
+    apikey: {
+      type: 'string',
+      value: 'KEY|@FILE',
+      description: 'An API key, or @FILE: a file `api-key-create --file` wrote.',
+    },
     u: { type: 'string', value: 'EMAIL', description: 'Your email (password login).' },
     p: { type: 'string', value: 'PASSWORD', description: 'Your password; asked for on a terminal when left out.' },
   },
