@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InstanceBody } from '../../src/client/instances.js';
-import { grantMonitorRole, insertInstance, insertTeam } from '../../src/testing/monitor-fixtures.js';
-import type { TestUser } from '../../src/testing/test-app.js';
-import { CliHome, jsonOf, startCliServer, type CliServer } from './cli-harness.js';
+import { CliHome, jsonOf, type CliServer } from './cli-harness.js';
+import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
 
 /**
  * `vigil monitor instances`, `instance-create`, `instance-delete` and `instance-target`, run as the built binary against
@@ -27,7 +26,6 @@ describe('vigil monitor instances / instance-create / instance-delete / instance
   let server: CliServer;
   let admin: CliHome;
   let reader: CliHome;
-  let readerUser: TestUser;
   let defaultGuid = '';
   let opsTeamId = 0;
   let webTeamId = 0;
@@ -44,23 +42,14 @@ describe('vigil monitor instances / instance-create / instance-delete / instance
   const instanceRow = (guid: string) =>
     server.app.database.db.selectFrom('monitor_instances').selectAll().where('guid', '=', guid).executeTakeFirst();
 
+  let world: MonitorWorld;
   before(async () => {
-    server = await startCliServer();
-    const { instance, operations } = await insertInstance(server.app, { name: 'default' });
-    defaultGuid = instance.guid;
-    opsTeamId = operations.id;
-    webTeamId = (await insertTeam(server.app, instance.guid, 'web')).id;
-    readerUser = await server.app.createUser({ name: 'Rita Reader' });
-    await grantMonitorRole(server.app, readerUser.iamId, 'Reader', { instanceGuid: instance.guid });
-    admin = new CliHome();
-    reader = new CliHome();
-    await admin.login(server, server.app.admin);
-    await reader.login(server, readerUser);
+    world = await startMonitorWorld({ webTeam: true });
+    ({ server, admin, reader } = world);
+    [defaultGuid, opsTeamId, webTeamId] = [world.instanceGuid, world.opsId, world.webId];
   });
   after(async () => {
-    admin.remove();
-    reader.remove();
-    await server.close();
+    await world.close();
   });
 
   it('lists the instances with the targeted one marked, and the API’s JSON with --output json', async () => {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { TeamBody } from '../../src/client/teams.js';
-import { grantMonitorRole, iamHeaders, insertInstance } from '../../src/testing/monitor-fixtures.js';
+import { iamHeaders } from '../../src/testing/monitor-fixtures.js';
 import type { TestUser } from '../../src/testing/test-app.js';
-import { CliHome, jsonOf, startCliServer, type CliServer } from './cli-harness.js';
+import { CliHome, jsonOf, type CliServer } from './cli-harness.js';
+import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
 
 /**
  * `vigil monitor teams`, `team-create`, `team-delete`, `team-members` and `team-member-add`, run as the built binary
@@ -46,23 +47,14 @@ describe('vigil monitor teams / team-create / team-delete / team-members / team-
     return (response.json() as { team: TeamBody }).team;
   };
 
+  let world: MonitorWorld;
   before(async () => {
-    server = await startCliServer();
-    const { instance, operations } = await insertInstance(server.app, { name: 'default' });
-    instanceGuid = instance.guid;
-    opsId = operations.id;
-    readerUser = await server.app.createUser({ name: 'Rita Reader' });
+    world = await startMonitorWorld({ webTeam: false });
+    ({ server, admin, reader, readerUser, instanceGuid, opsId } = world);
     newcomer = await server.app.createUser({ name: 'Nico Newcomer' });
-    await grantMonitorRole(server.app, readerUser.iamId, 'Reader', { instanceGuid });
-    admin = new CliHome();
-    reader = new CliHome();
-    await admin.login(server, server.app.admin);
-    await reader.login(server, readerUser);
   });
   after(async () => {
-    admin.remove();
-    reader.remove();
-    await server.close();
+    await world.close();
   });
 
   it('lists the teams of the targeted instance', async () => {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { grantMonitorRole, insertInstance, insertTeam } from '../../src/testing/monitor-fixtures.js';
 import type { TestUser } from '../../src/testing/test-app.js';
-import { CliHome, jsonOf, startCliServer, type CliServer } from './cli-harness.js';
+import { insertInstance } from '../../src/testing/monitor-fixtures.js';
+import { CliHome, jsonOf, type CliServer } from './cli-harness.js';
+import { startMonitorWorld, type MonitorWorld } from './monitor-world.js';
 
 /**
  * `vigil monitor token` and `token-reset`, run as the built binary against a real server: the printed token works as
@@ -18,7 +19,6 @@ describe('vigil monitor token / token-reset', () => {
   let admin: CliHome;
   let reader: CliHome;
   let readerUser: TestUser;
-  let instanceGuid = '';
   let opsId = 0;
   let webId = 0;
 
@@ -45,23 +45,13 @@ describe('vigil monitor token / token-reset', () => {
       .orderBy('id')
       .execute();
 
+  let world: MonitorWorld;
   before(async () => {
-    server = await startCliServer();
-    const { instance, operations } = await insertInstance(server.app, { name: 'default' });
-    instanceGuid = instance.guid;
-    opsId = operations.id;
-    webId = (await insertTeam(server.app, instance.guid, 'web')).id;
-    readerUser = await server.app.createUser({ name: 'Rita Reader' });
-    await grantMonitorRole(server.app, readerUser.iamId, 'Reader', { instanceGuid });
-    admin = new CliHome();
-    reader = new CliHome();
-    await admin.login(server, server.app.admin);
-    await reader.login(server, readerUser);
+    world = await startMonitorWorld({ webTeam: true });
+    ({ server, admin, reader, readerUser, opsId, webId } = world);
   });
   after(async () => {
-    admin.remove();
-    reader.remove();
-    await server.close();
+    await world.close();
   });
 
   it('prints just the token, which works as a Bearer token on the Monitor API', async () => {

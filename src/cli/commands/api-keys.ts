@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ApiKeyBody } from '../../client/api-keys.js';
 import type { VigilClient } from '../../client/vigil-client.js';
-import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
-import { CliError, UsageError } from '../errors.js';
-
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
+import { defineCommand, type CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
+import { FORCE, RENAME_OPTIONS, renameChanges } from './options.js';
 
 /**
  * An API key named by its id (`ApiKey-…`) or by its name among `owner`'s keys (the caller's by default); a name that
@@ -208,25 +207,12 @@ export const apiKeyCommands = [
     summary: 'Rename an API key or change its description',
     args: ['NAME|ID'],
     json: true,
-    options: {
-      n: { type: 'string', value: 'NAME', description: 'The new name.' },
-      d: { type: 'string', value: 'DESCRIPTION', description: 'The new description.' },
-    },
+    options: RENAME_OPTIONS,
     async run(ctx, args) {
-      const name = args.string('n');
-      const description = args.string('d');
-      if (name === undefined && description === undefined) {
-        throw new UsageError('nothing to change', 'give -n NAME and/or -d DESCRIPTION');
-      }
+      const changes = renameChanges(args);
       const client = ctx.client();
       const key = await resolveApiKey(client, args.positional(0));
-      const updated = await ctx.spin(
-        'Updating',
-        client.apiKeys.update(key.id, {
-          ...(name !== undefined ? { name } : {}),
-          ...(description !== undefined ? { description } : {}),
-        }),
-      );
+      const updated = await ctx.spin('Updating', client.apiKeys.update(key.id, changes));
       if (ctx.json) {
         ctx.out.json(updated);
         return;

@@ -1,11 +1,11 @@
 import type { InstanceBody } from '../../client/instances.js';
-import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
+import { defineCommand, type CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 import type { Session } from '../session.js';
 import { teamByName } from './monitor-teams.js';
 import { printTarget } from './session.js';
+import { FORCE } from './options.js';
 
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
 const LIST_HINT = 'run `vigil monitor instances`';
 
 /** An instance of the caller's account named by its GUID or its name (names are unique in an account). */

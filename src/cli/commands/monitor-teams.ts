@@ -5,8 +5,8 @@ import type { TeamRole } from '../../monitor/roles.js';
 import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import type { Session } from '../session.js';
+import { FORCE } from './options.js';
 
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
 const TEAM: OptionSpec = { type: 'string', value: 'NAME', description: 'The team (default: the targeted team).' };
 const LIST_HINT = 'run `vigil monitor teams`';
 

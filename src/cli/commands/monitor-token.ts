@@ -3,6 +3,7 @@ import type { MonitorTokenBody } from '../../client/monitor-tokens.js';
 import { defineCommand, type CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { targetedInstance, teamClient, teamOf } from './monitor-teams.js';
+import { FORCE } from './options.js';
 
 // The API's limit (monitor-tokens.schema.ts MAX_GRACE_SECONDS), checked here too so that a typo is a usage error.
 const MAX_GRACE_SECONDS = 86_400;
@@ -70,7 +71,7 @@ export const monitorTokenCommands = [
         value: 'SECONDS',
         description: `Keep the old value working this long, at most ${MAX_GRACE_SECONDS} (default 0).`,
       },
-      f: { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' },
+      f: FORCE,
     },
     async run(ctx, args) {
       const grace = args.integer('grace', { min: 0, max: MAX_GRACE_SECONDS });

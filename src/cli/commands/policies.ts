@@ -4,8 +4,7 @@ import type { VigilClient } from '../../client/vigil-client.js';
 import { defineCommand, type Args, type CommandContext, type OptionSpec } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveUser } from './users.js';
-
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
+import { FORCE } from './options.js';
 
 const POLICY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   roles: {

@@ -1,10 +1,10 @@
 import type { ServiceIdBody } from '../../client/service-ids.js';
 import type { VigilClient } from '../../client/vigil-client.js';
-import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
-import { CliError, UsageError } from '../errors.js';
+import { defineCommand, type CommandContext } from '../command.js';
+import { CliError } from '../errors.js';
 import { createAndPrintKey, printApiKeyTable, resolveApiKey } from './api-keys.js';
+import { FORCE, RENAME_OPTIONS, renameChanges } from './options.js';
 
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
 const LIST_HINT = 'run `vigil iam service-ids`';
 
 /**
@@ -140,28 +140,15 @@ const idCommands = [
     summary: 'Rename a service ID or change its description',
     args: ['NAME|ID'],
     json: true,
-    options: {
-      n: { type: 'string', value: 'NAME', description: 'The new name.' },
-      d: { type: 'string', value: 'DESCRIPTION', description: 'The new description.' },
-    },
+    options: RENAME_OPTIONS,
     async run(ctx, args) {
-      const name = args.string('n');
-      const description = args.string('d');
-      if (name === undefined && description === undefined) {
-        throw new UsageError('nothing to change', 'give -n NAME and/or -d DESCRIPTION');
-      }
+      const changes = renameChanges(args);
       const client = ctx.client();
       const serviceId = await resolveServiceId(ctx, client, args.positional(0));
       if (!ctx.json) {
         ctx.out.line(`Updating service ID ${serviceId.name} bound to current account as ${ctx.session().user}...`);
       }
-      const updated = await ctx.spin(
-        'Updating',
-        client.serviceIds.update(serviceId.id, {
-          ...(name !== undefined ? { name } : {}),
-          ...(description !== undefined ? { description } : {}),
-        }),
-      );
+      const updated = await ctx.spin('Updating', client.serviceIds.update(serviceId.id, changes));
       if (ctx.json) {
         ctx.out.json(updated);
         return;

@@ -1,9 +1,8 @@
 import type { UserBody } from '../../client/users.js';
 import type { VigilClient } from '../../client/vigil-client.js';
-import { defineCommand, type CommandContext, type OptionSpec } from '../command.js';
+import { defineCommand, type CommandContext } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
-
-const FORCE: OptionSpec = { type: 'boolean', short: 'f', description: 'Do not ask for confirmation.' };
+import { FORCE } from './options.js';
 
 /**
  * A user of the account named by email (as stored, lower-cased) or by IAM ID (`IBMid-…`); an email that matches no
