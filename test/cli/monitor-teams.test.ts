@@ -203,6 +203,14 @@ describe('vigil monitor teams / team-create / team-delete / team-members / team-
       .where('username', '=', newcomer.email)
       .executeTakeFirstOrThrow();
     assert.equal(invited.iam_id, null);
+    // Before their first call links it, the invitation already lets them find the instance: login targets it.
+    const newcomerHome = new CliHome();
+    try {
+      await newcomerHome.login(server, newcomer);
+      assert.deepEqual(newcomerHome.session()['instance'], { guid: instanceGuid, name: 'default' });
+    } finally {
+      newcomerHome.remove();
+    }
     assert.deepEqual(
       await membershipsOf(web.id),
       [
@@ -277,11 +285,10 @@ describe('vigil monitor teams / team-create / team-delete / team-members / team-
     const web = await teamRow('web');
     assert.ok(web);
     assert.equal((await admin.run(['monitor', 'instance-target', 'default', '--team', 'web'])).code, 0);
-    // A Monitor user provisioned on a first call takes the IAM name; an invitation linked on that call keeps the
-    // invitation's (empty) names, so the username stands for the name.
+    // A Monitor user takes the IAM name on their first call, also when that call links an invitation.
     const names = new Map([
       [readerUser.email, 'Rita Reader'],
-      [newcomer.email, newcomer.email],
+      [newcomer.email, 'Nico Newcomer'],
     ]);
     const rows = (await apiTeam(web.id)).userRoles.map((m) => [m.userName, names.get(m.userName) ?? '', m.role]);
     assert.equal(rows.length, 2);

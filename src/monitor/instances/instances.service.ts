@@ -165,12 +165,21 @@ export class InstancesService {
    * Any access to the instance: a platform role (instanceRead), a service role on the whole instance (launch), or a
    * role in one of its teams (a team-scoped policy or a membership).
    */
-  private async mayRead(subject: Subject, row: MonitorInstanceRow): Promise<boolean> {
+  private async mayRead(
+    subject: Subject & { readonly email?: string | null },
+    row: MonitorInstanceRow,
+  ): Promise<boolean> {
     const resource = resourceOf(row);
     if (await this.ctx.iam.isAllowed(subject, ACTIONS.monitor.instanceRead, resource)) return true;
     if (await this.ctx.iam.isAllowed(subject, ACTIONS.monitor.viewer, resource)) return true;
-    const user = await this.ctx.repositories.users.findByIamId(row.guid, subject.iamId);
-    const teams = await this.access.teamsOf(subject, row, user?.id ?? null);
+    const users = this.ctx.repositories.users;
+    // Someone invited by email is linked on their first request to the instance; until then the invitation's
+    // memberships are theirs too, or they could not find the instance to make that request.
+    const user =
+      (await users.findByIamId(row.guid, subject.iamId)) ??
+      (subject.email ? await users.findByUsername(row.guid, subject.email) : undefined);
+    const own = user && (user.iam_id === subject.iamId || user.iam_id === null) ? user.id : null;
+    const teams = await this.access.teamsOf(subject, row, own);
     return teams.length > 0;
   }
 

@@ -261,6 +261,44 @@ describeEachDatabase(
           ),
         });
       });
+      it('lists an instance to someone invited to one of its teams before their first request links them', async () => {
+        const app = t.app();
+        const { instance, operations } = await insertInstance(app, { name: 'invited-to' });
+        const invitee = await app.createUser();
+        const stranger = await app.createUser();
+        const now = isoAt(app.clock.now());
+        const invitation = await app.monitor.ctx.repositories.users.insert({
+          instance_guid: instance.guid,
+          iam_id: null,
+          username: invitee.email,
+          first_name: '',
+          last_name: '',
+          system_role: 'ROLE_USER',
+          enabled: 1,
+          current_team_id: null,
+          version: 1,
+          created_at: now,
+          modified_at: now,
+        });
+        assert.ok(invitation);
+        assert.deepEqual((await send(app, 'GET', '/v1/instances', await invitee.token())).json(), { instances: [] });
+
+        await insertMembership(app, operations.id, invitation.id, 'ROLE_TEAM_READ');
+
+        const listed = await send(app, 'GET', '/v1/instances', await invitee.token());
+        assert.deepEqual(listed.json(), {
+          instances: [
+            expectedInstance(app, instance.guid, {
+              name: instance.name,
+              created_at: instance.created_at,
+              modified_at: instance.modified_at,
+            }),
+          ],
+        });
+        assert.equal((await send(app, 'GET', `/v1/instances/${instance.guid}`, await invitee.token())).statusCode, 200);
+        assert.deepEqual((await send(app, 'GET', '/v1/instances', await stranger.token())).json(), { instances: [] });
+        assert.equal((await app.monitor.ctx.repositories.users.findById(invitation.id))?.iam_id, null, 'not linked');
+      });
     });
 
     describe('GET /v1/instances/:guid', () => {

@@ -36,18 +36,24 @@ export class Provisioner {
     }
     const now = isoAt(this.ctx.clock.now());
     const invited = await users.findByUsername(instance.guid, identity.username);
+    const names = namesOf(identity.name);
     if (invited && invited.iam_id === null) {
-      await users.update(invited.id, { iam_id: identity.iamId, system_role: systemRole, modified_at: now });
-      return { ...invited, iam_id: identity.iamId, system_role: systemRole, modified_at: now };
+      // An invitation names only an email: the identity's own name fills in what it left empty.
+      const linked = {
+        iam_id: identity.iamId,
+        system_role: systemRole,
+        modified_at: now,
+        ...(invited.first_name === '' && invited.last_name === '' ? names : {}),
+      };
+      await users.update(invited.id, linked);
+      return { ...invited, ...linked };
     }
-    const [first = '', ...rest] = identity.name.trim().split(/\s+/);
     const created = await users.insert({
       instance_guid: instance.guid,
       iam_id: identity.iamId,
       // A username taken by someone else (another identity with the same name) gets the iam_id appended.
       username: invited ? `${identity.username}#${identity.iamId}` : identity.username,
-      first_name: first,
-      last_name: rest.join(' '),
+      ...names,
       system_role: systemRole,
       enabled: 1,
       current_team_id: null,
@@ -61,4 +67,9 @@ export class Provisioner {
     if (!winner) throw new Error('Monitor user provisioning raced and lost without a winner');
     return winner;
   }
+}
+
+function namesOf(name: string): { first_name: string; last_name: string } {
+  const [first = '', ...rest] = name.trim().split(/\s+/);
+  return { first_name: first, last_name: rest.join(' ') };
 }
