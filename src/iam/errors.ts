@@ -78,6 +78,16 @@ export const iamErrors = {
       messageCode: 'BXNIM0420E',
       headers: { 'retry-after': String(retryAfterSeconds) },
     }),
+  /** The one answer to a refused console sign-in: unknown email, wrong password and disabled user look alike. */
+  loginFailed: () =>
+    new AppError(401, 'invalid_credentials', 'The email or password is not correct.', { messageCode: 'BXNIM0602E' }),
+  noSession: () => new AppError(401, 'invalid_session', 'No valid console session. Sign in again.'),
+  csrfMismatch: () =>
+    new AppError(
+      403,
+      'invalid_csrf_token',
+      'A request made with the console session cookie must carry the session’s X-CSRF-Token header.',
+    ),
 } as const;
 
 /** The token endpoint's catalog (errorCode = BXNIM code). */

@@ -18,6 +18,8 @@ import { PoliciesService } from './policies/policies.service.js';
 import { ServiceIdsRepository } from './service-ids/service-ids.repository.js';
 import { ServiceIdsService } from './service-ids/service-ids.service.js';
 import { AccessTokens } from './tokens/access-tokens.js';
+import { SessionsRepository } from './sessions/sessions.repository.js';
+import { SessionsService } from './sessions/sessions.service.js';
 import { SigningKeysRepository } from './tokens/signing-keys.repository.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 import { TokenService } from './tokens/token.service.js';
@@ -60,6 +62,7 @@ export interface Iam {
   readonly tokens: TokenService;
   readonly subjectStatus: SubjectStatus;
   readonly authenticator: IamAuthenticator;
+  readonly sessions: SessionsService;
   readonly tokenRateLimits: TokenRateLimits;
 }
 
@@ -94,19 +97,22 @@ export function createIam(deps: IamDeps): Iam {
     deps.clock,
     deps.feed,
   );
+  const tokenRateLimits = deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS;
+  const sessions = new SessionsService(ctx, new SessionsRepository(deps.db), subjectStatus, tokenRateLimits);
   return {
     ctx,
     accounts: new AccountsService(ctx),
-    users: new UsersService(ctx),
+    users: new UsersService(ctx, sessions),
     apiKeys: new ApiKeysService(ctx),
     serviceIds: new ServiceIdsService(ctx),
     policies: new PoliciesService(ctx),
     decisions,
     signingKeys,
     accessTokens,
-    tokens: new TokenService(ctx, accessTokens, signingKeys, deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS),
+    tokens: new TokenService(ctx, accessTokens, signingKeys, tokenRateLimits),
     subjectStatus,
     authenticator: new IamAuthenticator(accessTokens, subjectStatus),
-    tokenRateLimits: deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS,
+    sessions,
+    tokenRateLimits,
   };
 }

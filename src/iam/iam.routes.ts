@@ -10,6 +10,8 @@ import type { Iam } from './iam.module.js';
 import { authzRoutes } from './policies/authz.routes.js';
 import { policiesRoutes } from './policies/policies.routes.js';
 import { renderIamError, tokenErrorRenderer } from './render.js';
+import { checkSession } from './sessions/session-request.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
 import { serviceIdsRoutes } from './service-ids/service-ids.routes.js';
 import { signingKeysRoutes } from './tokens/signing-keys.routes.js';
 import { tokenRoutes } from './tokens/token.routes.js';
@@ -28,6 +30,7 @@ export function iamSurfaces(publicUrl: string): Surface[] {
     { prefix: '/identity', render: tokenErrorRenderer(publicUrl) },
     { prefix: '/v1/', render: renderIamError },
     { prefix: '/v2/', render: renderIamError },
+    { prefix: '/auth/', render: renderIamError },
   ];
 }
 
@@ -55,6 +58,7 @@ export function originOf(request: FastifyRequest | undefined): RequestOrigin {
 export async function registerIamRoutes(app: HttpServer, iam: Iam): Promise<void> {
   app.decorateRequest('principal', null);
   await app.register(async (scope) => tokenRoutes(scope, iam));
+  await app.register(async (scope) => sessionsRoutes(scope, iam));
   await app.register(async (scope) => {
     requireIamToken(scope, iam);
     await apiKeysRoutes(scope, iam);
@@ -69,12 +73,21 @@ export async function registerIamRoutes(app: HttpServer, iam: Iam): Promise<void
 
 /**
  * Makes every route of an encapsulated scope require an IAM access token (401 in IBM's v1 shape otherwise) and sets
- * `request.principal`. Other domains use it for their IAM-authenticated routes (`/v1/instances`).
+ * `request.principal`. Without an Authorization header, the console session cookie is accepted instead (with the
+ * session's X-CSRF-Token on state-changing requests, else 403). Other domains use it for their IAM-authenticated
+ * routes (`/v1/instances`).
  */
 export function requireIamToken(scope: HttpServer, iam: Iam): void {
-  scope.addHook('onRequest', async (request) => {
+  scope.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
-    if (header === undefined || header.trim() === '') throw iamErrors.missingToken();
+    if (header === undefined || header.trim() === '') {
+      const session = await checkSession(iam, request, reply);
+      if (session.outcome === 'none') throw iamErrors.missingToken();
+      if (session.outcome === 'invalid') throw iamErrors.invalidToken();
+      if (session.outcome === 'csrf') throw iamErrors.csrfMismatch();
+      request.principal = session.principal;
+      return;
+    }
     const principal = await iam.authenticator.authenticate(header);
     if (!principal) throw iamErrors.invalidToken();
     request.principal = principal;

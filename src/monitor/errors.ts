@@ -20,6 +20,13 @@ export const monitorErrors = {
   badRequest: (message: string, field?: string) =>
     new AppError(400, 'bad_request', message, { details: field ? `Bad Request: ${field}` : 'Bad Request' }),
   conflict: (message: string) => new AppError(409, 'conflict', message, { details: 'Conflict' }),
+  csrfMismatch: () =>
+    new AppError(
+      403,
+      'invalid_csrf_token',
+      'A request made with the console session cookie must carry the session’s X-CSRF-Token header',
+      { details: 'Invalid CSRF token' },
+    ),
   missingInstance: () =>
     new AppError(
       400,

@@ -63,7 +63,7 @@ export async function usersRoutes(app: HttpServer, iam: Iam): Promise<void> {
       schema: {
         tags,
         security,
-        summary: 'Change the calling user’s password (revokes their refresh tokens)',
+        summary: 'Change the calling user’s password (revokes their refresh tokens and console sessions)',
         body: ChangePasswordBodySchema,
         response: { 204: NoContentSchema },
       },

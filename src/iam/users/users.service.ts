@@ -22,6 +22,16 @@ export interface UserPage {
   readonly limit: number;
 }
 
+/** Revokes a user's console sessions (SessionsService). */
+export interface SessionRevoker {
+  revokeAllOf(
+    user: { iamId: string; accountId: string },
+    reason: string,
+    actorIamId: string | null,
+    origin: RequestOrigin,
+  ): Promise<void>;
+}
+
 export const MIN_PASSWORD_LENGTH = 8;
 // The same rule as VIGIL_ADMIN_EMAIL: something@somewhere; deliverability is not vigil's concern.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -33,7 +43,10 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * or deleting a user is published on the change feed, so the user's tokens stop working on the next request.
  */
 export class UsersService {
-  constructor(readonly ctx: IamContext) {}
+  constructor(
+    readonly ctx: IamContext,
+    private readonly sessions: SessionRevoker,
+  ) {}
 
   async create(actor: Principal, input: CreateUserInput, origin: RequestOrigin): Promise<UserBody> {
     await this.require(actor, ACTIONS.identity.userManage, 'create users');
@@ -97,7 +110,10 @@ export class UsersService {
     return toUserBody(await this.find(actor, actor.iamId));
   }
 
-  /** Stops the user from obtaining or using tokens (their API keys and refresh tokens are kept for re-enabling). */
+  /**
+   * Stops the user from obtaining or using tokens (their API keys and refresh tokens are kept for re-enabling); their
+   * console sessions are revoked.
+   */
   async disable(actor: Principal, iamId: string, origin: RequestOrigin): Promise<void> {
     await this.changeState(actor, iamId, 'DISABLED', origin);
   }
@@ -109,6 +125,7 @@ export class UsersService {
   /** Deletes the user with their API keys, refresh tokens and policies. */
   async delete(actor: Principal, iamId: string, origin: RequestOrigin): Promise<void> {
     const user = await this.findForChange(actor, iamId, 'delete');
+    await this.sessions.revokeAllOf(subjectOf(user), 'user_deleted', actor.iamId, origin);
     await this.ctx.repositories.users.deleteWithCredentials(user.iam_id);
     await this.ctx.feed.publish({ topic: 'user', key: user.iam_id });
     await this.ctx.feed.publish({ topic: 'policy', key: user.iam_id });
@@ -116,8 +133,8 @@ export class UsersService {
   }
 
   /**
-   * Changes the caller's own password after checking the current one, and revokes the caller's refresh tokens so
-   * that a session opened with the old password cannot be extended.
+   * Changes the caller's own password after checking the current one, and revokes the caller's refresh tokens and
+   * console sessions so that a session opened with the old password cannot be extended.
    */
   async changePassword(
     actor: Principal,
@@ -133,6 +150,8 @@ export class UsersService {
     checkPasswordRules(input.newPassword);
     const now = isoAt(this.ctx.clock.now());
     await this.ctx.repositories.users.changePassword(user.iam_id, await hashPassword(input.newPassword), now);
+    // Every console session, the caller's own included, was opened with the old password.
+    await this.sessions.revokeAllOf(subjectOf(user), 'password_change', actor.iamId, origin);
     await this.audit(actor, 'user.password.change', user.iam_id, origin, { refresh_tokens_revoked: true });
   }
 
@@ -148,6 +167,7 @@ export class UsersService {
       await this.ctx.repositories.users.setState(user.iam_id, state, isoAt(this.ctx.clock.now()));
       await this.ctx.feed.publish({ topic: 'user', key: user.iam_id });
     }
+    if (state === 'DISABLED') await this.sessions.revokeAllOf(subjectOf(user), 'user_disabled', actor.iamId, origin);
     await this.audit(actor, `user.${verb}`, user.iam_id, origin, { email: user.email });
   }
 
@@ -211,6 +231,10 @@ export function toUserBody(row: UserRow): UserBody {
     created_at: ibmTime(row.created_at),
     modified_at: ibmTime(row.modified_at),
   };
+}
+
+function subjectOf(user: UserRow): { iamId: string; accountId: string } {
+  return { iamId: user.iam_id, accountId: user.account_id };
 }
 
 function isAdmin(actor: Principal): boolean {

@@ -162,6 +162,16 @@ export class MonitorAuthenticator {
     return principalOf(base, instance, team, role, admin, user);
   }
 
+  /**
+   * The Monitor principal of an already authenticated IAM principal (a console session), in the instance named by
+   * `IBMInstanceID` and the team of `SysdigTeamID`/`TeamID` or else the current one, exactly as for an IAM token. Not
+   * cached: the session path reads the database on every request.
+   */
+  async forPrincipal(iamPrincipal: Principal, headers: IncomingHttpHeaders): Promise<MonitorPrincipal> {
+    const teamHeader = single(headers['sysdigteamid']) ?? single(headers['teamid']);
+    return this.inInstance(iamPrincipal, single(headers['ibminstanceid']), teamHeader);
+  }
+
   private async fromIamToken(
     authorization: string | undefined,
     instanceHeader: string | undefined,
@@ -169,6 +179,14 @@ export class MonitorAuthenticator {
   ): Promise<MonitorPrincipal> {
     const iamPrincipal = await this.ctx.iam.authenticate(authorization);
     if (!iamPrincipal) throw monitorErrors.unauthorized();
+    return this.inInstance(iamPrincipal, instanceHeader, teamHeader);
+  }
+
+  private async inInstance(
+    iamPrincipal: Principal,
+    instanceHeader: string | undefined,
+    teamHeader: string | undefined,
+  ): Promise<MonitorPrincipal> {
     if (instanceHeader === undefined) throw monitorErrors.missingInstance();
     const instance = await this.ctx.repositories.instances.findByGuid(instanceHeader);
     if (!instance || instance.account_id !== iamPrincipal.accountId)

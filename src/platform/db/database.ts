@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import * as m0001 from './migrations/0001-iam.js';
 import * as m0002 from './migrations/0002-policy-uniqueness.js';
 import * as m0003 from './migrations/0003-monitor.js';
+import * as m0004 from './migrations/0004-console-sessions.js';
 import type { Database, Db } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0001-iam': m0001,
   '0002-policy-uniqueness': m0002,
   '0003-monitor': m0003,
+  '0004-console-sessions': m0004,
 };
 
 class StaticMigrations implements MigrationProvider {

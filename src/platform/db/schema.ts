@@ -196,6 +196,20 @@ export interface MonitorTokensTable {
   reset_at: string | null;
 }
 
+export interface ConsoleSessionsTable {
+  id: string;
+  /** HMAC-SHA256 of the cookie value under the pepper; the value itself is never stored. */
+  token_index: string;
+  iam_id: string;
+  account_id: string;
+  created_at: string;
+  /** Written at most once a minute per session, so that a request costs no write. */
+  last_seen_at: string;
+  /** `last_seen_at` plus the idle lifetime (sliding), capped by the absolute lifetime. */
+  expires_at: string;
+  revoked_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -211,6 +225,7 @@ export interface Database {
   monitor_users: MonitorUsersTable;
   monitor_memberships: MonitorMembershipsTable;
   monitor_tokens: MonitorTokensTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type Db = Kysely<Database>;
@@ -228,3 +243,4 @@ export type MonitorTeamRow = Selectable<MonitorTeamsTable>;
 export type MonitorUserRow = Selectable<MonitorUsersTable>;
 export type MonitorMembershipRow = Selectable<MonitorMembershipsTable>;
 export type MonitorTokenRow = Selectable<MonitorTokensTable>;
+export type ConsoleSessionRow = Selectable<ConsoleSessionsTable>;

@@ -99,6 +99,13 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
       components: {
         securitySchemes: {
           iamToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'IAM access token' },
+          consoleSession: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'vigil_session',
+            description:
+              'Console session (POST /auth/login); state-changing requests also need the X-CSRF-Token header',
+          },
           monitorToken: {
             type: 'http',
             scheme: 'bearer',
