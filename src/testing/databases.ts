@@ -43,22 +43,37 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<DatabaseHand
     return handle;
   }
   const schema = `vigil_test_${randomBytes(6).toString('hex')}`;
+  // Kysely's migrator lists the tables of every schema (has_schema_privilege on each); a sibling test file dropping its
+  // schema in the middle of that listing makes it fail with "schema … does not exist". Migrations hold a shared
+  // advisory lock and drops an exclusive one, so the two never overlap (migrations still run in parallel).
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const handle = openDatabase({ kind: 'postgres', url: POSTGRES_URL }, { searchPath: schema });
-  await migrate(handle);
+  let handle: DatabaseHandle;
+  try {
+    await admin.query('SELECT pg_advisory_lock_shared($1)', [SCHEMA_LOCK]);
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    handle = openDatabase({ kind: 'postgres', url: POSTGRES_URL }, { searchPath: schema });
+    await migrate(handle);
+  } finally {
+    await admin.end();
+  }
   return {
     ...handle,
     close: async () => {
       await handle.close();
       const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
       await cleanup.connect();
-      await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
-      await cleanup.end();
+      try {
+        await cleanup.query('SELECT pg_advisory_lock($1)', [SCHEMA_LOCK]);
+        await cleanup.query(`DROP SCHEMA ${schema} CASCADE`);
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }
+
+/** The advisory lock key that keeps test-schema drops apart from migrations. */
+const SCHEMA_LOCK = 7_318_004;
 
 export { POSTGRES_URL };
