@@ -4,6 +4,7 @@ import type { ApiKeyBody } from '../../client/api-keys.js';
 import type { VigilClient } from '../../client/vigil-client.js';
 import { defineCommand, type CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
+import { onlyMatch } from './named.js';
 import { FORCE, RENAME_OPTIONS, renameChanges } from './options.js';
 
 /**
@@ -13,11 +14,12 @@ import { FORCE, RENAME_OPTIONS, renameChanges } from './options.js';
 export async function resolveApiKey(client: VigilClient, nameOrId: string, owner?: string): Promise<ApiKeyBody> {
   if (nameOrId.startsWith('ApiKey-')) return client.apiKeys.get(nameOrId, { activity: true });
   const matches = (await client.apiKeys.list(owner ? { iamId: owner } : {})).filter((key) => key.name === nameOrId);
-  if (matches.length > 1) {
-    throw new CliError(`More than one API key is named '${nameOrId}'`, 'name it by its ID (`vigil iam api-keys`)');
-  }
-  const [key] = matches;
-  if (!key) throw new CliError(`API key '${nameOrId}' was not found`, 'run `vigil iam api-keys`');
+  const key = onlyMatch(matches, {
+    kind: 'API key',
+    name: nameOrId,
+    notFoundHint: 'run `vigil iam api-keys`',
+    ambiguousHint: 'name it by its ID (`vigil iam api-keys`)',
+  });
   return client.apiKeys.get(key.id, { activity: true });
 }
 

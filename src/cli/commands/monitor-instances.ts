@@ -1,9 +1,9 @@
 import type { InstanceBody } from '../../client/instances.js';
 import { defineCommand, type CommandContext } from '../command.js';
-import { CliError } from '../errors.js';
 import type { Session } from '../session.js';
 import { teamByName } from './monitor-teams.js';
 import { printTarget } from './session.js';
+import { onlyMatch } from './named.js';
 import { FORCE } from './options.js';
 
 const LIST_HINT = 'run `vigil monitor instances`';
@@ -14,12 +14,12 @@ export async function resolveInstance(ctx: CommandContext, nameOrGuid: string): 
   const byGuid = instances.find((instance) => instance.guid === nameOrGuid);
   if (byGuid) return byGuid;
   const matches = instances.filter((instance) => instance.name === nameOrGuid);
-  if (matches.length > 1) {
-    throw new CliError(`More than one monitoring instance is named '${nameOrGuid}'`, 'name it by its GUID');
-  }
-  const [instance] = matches;
-  if (!instance) throw new CliError(`Monitoring instance '${nameOrGuid}' was not found`, LIST_HINT);
-  return instance;
+  return onlyMatch(matches, {
+    kind: 'monitoring instance',
+    name: nameOrGuid,
+    notFoundHint: LIST_HINT,
+    ambiguousHint: 'name it by its GUID',
+  });
 }
 
 /** The session without a targeted instance and team. */

@@ -1,10 +1,10 @@
 import type { PolicyBody, PolicyWire, VersionedPolicy } from '../../client/policies.js';
-import type { ServiceIdBody } from '../../client/service-ids.js';
 import type { VigilClient } from '../../client/vigil-client.js';
 import { defineCommand, type Args, type CommandContext, type OptionSpec } from '../command.js';
 import { CliError, UsageError } from '../errors.js';
 import { resolveUser } from './users.js';
 import { FORCE } from './options.js';
+import { resolveServiceId } from './service-ids.js';
 
 const POLICY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   roles: {
@@ -21,21 +21,6 @@ const POLICY_OPTIONS: Readonly<Record<string, OptionSpec>> = {
     description: 'More resource attributes, e.g. sysdigTeam=TEAM_ID.',
   },
 };
-
-/** A service ID named by its id (`ServiceId-…`) or by its name in the caller's account. */
-async function resolveServiceId(ctx: CommandContext, client: VigilClient, nameOrId: string): Promise<ServiceIdBody> {
-  if (nameOrId.startsWith('ServiceId-')) return client.serviceIds.get(nameOrId);
-  const matches = await client.serviceIds.list(ctx.session().accountId, { name: nameOrId });
-  if (matches.length > 1) {
-    throw new CliError(
-      `More than one service ID is named '${nameOrId}'`,
-      'name it by its ID (`vigil iam service-ids`)',
-    );
-  }
-  const [serviceId] = matches;
-  if (!serviceId) throw new CliError(`Service ID '${nameOrId}' was not found`, 'run `vigil iam service-ids`');
-  return serviceId;
-}
 
 /** `--attributes sysdigTeam=5,region=eu`, as resource attributes. */
 function attributesOf(raw: string | undefined): { name: string; value: string }[] {

@@ -3,6 +3,7 @@ import type { VigilClient } from '../../client/vigil-client.js';
 import { defineCommand, type CommandContext } from '../command.js';
 import { CliError } from '../errors.js';
 import { createAndPrintKey, printApiKeyTable, resolveApiKey } from './api-keys.js';
+import { onlyMatch } from './named.js';
 import { FORCE, RENAME_OPTIONS, renameChanges } from './options.js';
 
 const LIST_HINT = 'run `vigil iam service-ids`';
@@ -19,14 +20,12 @@ export async function resolveServiceId(
 ): Promise<ServiceIdBody> {
   if (nameOrId.startsWith('ServiceId-')) return client.serviceIds.get(nameOrId, options);
   const matches = await client.serviceIds.list(ctx.session().accountId, { name: nameOrId });
-  if (matches.length > 1) {
-    throw new CliError(
-      `More than one service ID is named '${nameOrId}'`,
-      `name it by its ID (\`vigil iam service-ids\`)`,
-    );
-  }
-  const [serviceId] = matches;
-  if (!serviceId) throw new CliError(`Service ID '${nameOrId}' was not found`, LIST_HINT);
+  const serviceId = onlyMatch(matches, {
+    kind: 'service ID',
+    name: nameOrId,
+    notFoundHint: LIST_HINT,
+    ambiguousHint: 'name it by its ID (`vigil iam service-ids`)',
+  });
   return options.activity ? client.serviceIds.get(serviceId.id, options) : serviceId;
 }
 
