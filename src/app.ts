@@ -10,6 +10,7 @@ import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
 import { createMonitor, type Monitor } from './monitor/monitor.module.js';
 import { monitorSurfaces, registerMonitorRoutes } from './monitor/monitor.routes.js';
 import { VERSION } from './version.js';
+import { registerConsoleRoutes } from './console/console.routes.js';
 
 export interface AppOptions {
   readonly database: DatabaseHandle;
@@ -21,6 +22,8 @@ export interface AppOptions {
   readonly logger: FastifyBaseLogger | false;
   readonly tokenRateLimits?: TokenRateLimits;
   readonly collectProcessMetrics?: boolean;
+  /** The built web console (default: dist/web of this package). */
+  readonly consoleDir?: string;
 }
 
 export interface App {
@@ -60,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const monitor = createMonitor(iam);
   await registerIamRoutes(http, iam);
   await registerMonitorRoutes(http, iam, monitor);
+  registerConsoleRoutes(http, options.consoleDir);
   await http.ready();
   return { http, iam, monitor };
 }

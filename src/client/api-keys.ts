@@ -13,6 +13,8 @@ export interface ListApiKeysOptions {
   readonly iamId?: string;
   /** Every key of the account (administrators). */
   readonly wholeAccount?: boolean;
+  /** Add each key's last use and use count. */
+  readonly activity?: boolean;
 }
 
 /** `/v1/apikeys`. Lists follow every page. */
@@ -29,6 +31,7 @@ export class ApiKeysClient {
           scope: options.wholeAccount ? 'account' : undefined,
           pagesize: 100,
           pagetoken,
+          include_activity: options.activity ? true : undefined,
         },
       });
       keys.push(...page.apikeys);

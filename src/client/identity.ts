@@ -4,7 +4,7 @@ import type { VigilHttp } from './http.js';
 export type { TokenResponse };
 
 /** The public OAuth client of IBM's CLI: with it the token endpoint returns a refresh token for every grant. */
-const CLI_CLIENT = `Basic ${Buffer.from('bx:bx').toString('base64')}`;
+const CLI_CLIENT = `Basic ${btoa('bx:bx')}`;
 
 /** `POST /identity/token`: the three grants, as IBM's CLI sends them. */
 export class IdentityClient {

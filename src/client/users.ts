@@ -30,6 +30,15 @@ export class UsersClient {
     return this.http.post<UserBody>('/v1/users', { body });
   }
 
+  /** Disables the user: their tokens and sessions stop working at once. */
+  disable(iamId: string): Promise<void> {
+    return this.http.post<void>(`/v1/users/${pathOf(iamId)}/disable`).then(() => undefined);
+  }
+
+  enable(iamId: string): Promise<void> {
+    return this.http.delete(`/v1/users/${pathOf(iamId)}/disable`);
+  }
+
   /** Deletes the user with their API keys, refresh tokens and policies. */
   delete(iamId: string): Promise<void> {
     return this.http.delete(`/v1/users/${pathOf(iamId)}`);

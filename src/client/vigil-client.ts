@@ -19,6 +19,11 @@ export interface VigilClientOptions {
   readonly endpoint: string;
   /** An IAM access token (without `Bearer `), fetched for each call so that a caller can refresh it. */
   readonly token?: () => Promise<string>;
+  /**
+   * A console session instead of a token (the browser sends its cookie): the CSRF token that goes with it, sent as
+   * `X-CSRF-Token` on every call.
+   */
+  readonly csrfToken?: () => string | undefined;
   /** The instance and team for `/api/…` calls. */
   readonly monitorTarget?: () => MonitorTarget | undefined;
   readonly userAgent?: string;
@@ -61,10 +66,13 @@ export class VigilClient {
 }
 
 function credentialsFrom(options: VigilClientOptions): CredentialsProvider | undefined {
-  const token = options.token;
-  if (!token) return undefined;
+  const { token, csrfToken } = options;
+  if (!token && !csrfToken) return undefined;
   return async (path) => {
-    const headers: Record<string, string> = { authorization: `Bearer ${await token()}` };
+    const headers: Record<string, string> = {};
+    if (token) headers['authorization'] = `Bearer ${await token()}`;
+    const csrf = csrfToken?.();
+    if (csrf) headers['x-csrf-token'] = csrf;
     const target = path.startsWith('/api/') ? options.monitorTarget?.() : undefined;
     if (target) {
       headers['ibminstanceid'] = target.instanceGuid;

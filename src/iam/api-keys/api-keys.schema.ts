@@ -144,6 +144,9 @@ export const ListApiKeysQuerySchema = Type.Object({
   sort: Type.Optional(ApiKeySortSchema),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
   include_history: Type.Optional(Type.Boolean({ description: 'Accepted; vigil keeps history in the audit log.' })),
+  include_activity: Type.Optional(
+    Type.Boolean({ description: 'Add `activity` (last use, use count) to each key (a vigil extension).' }),
+  ),
 });
 export type ListApiKeysQuery = Static<typeof ListApiKeysQuerySchema>;
 

@@ -98,10 +98,12 @@ export class ApiKeysService {
         ['sort', query.sort],
         ['order', order],
         ['pagesize', limit],
+        ['include_activity', query.include_activity],
       ],
       { offset, limit, hasMore: rows.length > limit },
     );
-    return { offset, limit, ...links, apikeys: rows.slice(0, limit).map((row) => toApiKeyBody(row)) };
+    const activity = query.include_activity === true;
+    return { offset, limit, ...links, apikeys: rows.slice(0, limit).map((row) => toApiKeyBody(row, { activity })) };
   }
 
   async get(principal: Principal, id: string, options: { includeActivity?: boolean } = {}): Promise<ApiKeyBody> {
