@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(root, 'dist', 'web');
+const outDir = process.env['VIGIL_WEB_OUT'] ?? path.join(root, 'dist', 'web');
 const stampFile = path.join(outDir, '.build-stamp');
 const inputs = ['web', 'src/client', 'src/iam', 'src/monitor', 'package-lock.json'];
 

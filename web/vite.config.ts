@@ -11,10 +11,13 @@ export default defineConfig({
   base: '/',
   plugins: [react()],
   build: {
-    outDir: path.join(here, '../dist/web'),
+    // VIGIL_WEB_OUT: another directory, so that two builds at once (parallel work on one checkout) do not collide.
+    outDir: process.env['VIGIL_WEB_OUT'] ?? path.join(here, '../dist/web'),
     emptyOutDir: true,
     sourcemap: false,
     chunkSizeWarningLimit: 2048,
+    // Compiling Carbon's Sass is most of the build; rolldown's note saying so on every build is noise.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   css: { preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['legacy-js-api'] } } },
   server: { proxy: proxyTo(process.env['VIGIL_URL'] ?? 'http://127.0.0.1:8080') },

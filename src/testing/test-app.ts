@@ -45,6 +45,8 @@ export interface TestAppOptions {
   readonly clock?: Clock;
   readonly tokenRateLimits?: TokenRateLimits;
   readonly publicUrl?: string;
+  /** The built console to serve (default dist/web). */
+  readonly consoleDir?: string;
 }
 
 /** Generated per test run: no secret is written in the test sources. */
@@ -64,6 +66,7 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     clock,
     random: cryptoRandom,
     publicUrl: options.publicUrl ?? TEST_PUBLIC_URL,
+    ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     logger: false,
     ...(options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {}),
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import axe from 'axe-core';
-import type { TestUser } from '../../src/testing/test-app.js';
+import { createTestApp, type TestApp, type TestUser } from '../../src/testing/test-app.js';
 
 /**
  * Browser tests drive Debian's Chromium (`apt-get install chromium`; another with VIGIL_CHROMIUM) with
@@ -21,6 +21,26 @@ export const browserSkip: string | undefined =
   fs.existsSync(CHROMIUM) || process.env['CI'] === 'true'
     ? undefined
     : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set VIGIL_CHROMIUM)`;
+
+export interface ConsoleServer {
+  readonly app: TestApp;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * vigil (SQLite) on a real loopback socket, serving the built console: dist/web (`npm test` builds it first), or
+ * VIGIL_TEST_CONSOLE_DIR.
+ */
+export async function startConsoleServer(): Promise<ConsoleServer> {
+  const consoleDir = process.env['VIGIL_TEST_CONSOLE_DIR'];
+  const app = await createTestApp('sqlite', consoleDir ? { consoleDir } : {});
+  await app.http.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.http.server.address();
+  assert.ok(address && typeof address === 'object');
+  return { app, url: `http://127.0.0.1:${address.port}`, close: () => app.close() };
+}
 
 /** Chromium as the machine allows it: no sandbox (root), no GPU, no calls home, a fresh profile (playwright's). */
 export async function launchBrowser(): Promise<Browser> {
@@ -66,7 +86,9 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
   // Evaluated through the DevTools protocol: the page's Content-Security-Policy (no inline scripts) stays in force.
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: typeof axe }).axe.run(document, {
+    // Runs in the page: its globals, typed here by hand (the tests are compiled without the DOM library).
+    const page = globalThis as unknown as { axe: typeof axe; document: axe.ElementContext };
+    const result = await page.axe.run(page.document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
     return result.violations.map((violation) => ({
@@ -87,7 +109,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** What the page's clipboard holds (the context has clipboard permission). */
 export function clipboardOf(page: Page): Promise<string> {
-  return page.evaluate(() => navigator.clipboard.readText());
+  return page.evaluate(() =>
+    (
+      globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }
+    ).navigator.clipboard.readText(),
+  );
 }
 
 /** The console session cookie of a browser context, as a Cookie header. */

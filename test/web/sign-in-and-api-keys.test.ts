@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { startCliServer, type CliServer } from '../cli/cli-harness.js';
 import {
   assertAccessible,
   browserSkip,
   clipboardOf,
   launchBrowser,
+  startConsoleServer,
+  type ConsoleServer,
   newContext,
   screenshot,
   sessionCookieOf,
@@ -14,11 +15,11 @@ import {
 } from './browser-harness.js';
 
 describe('console: sign-in, API keys, sign-out', { skip: browserSkip }, () => {
-  let server: CliServer;
+  let server: ConsoleServer;
   let browser: Browser;
 
   before(async () => {
-    server = await startCliServer();
+    server = await startConsoleServer();
     browser = await launchBrowser();
   });
   after(async () => {

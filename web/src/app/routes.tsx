@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
-import { ApiKeysPage } from '../pages/iam/api-keys.js';
+import { IAM_ROUTES } from '../pages/iam/routes.js';
+import { MONITORING_ROUTES } from '../pages/monitoring/routes.js';
 
 export interface Route {
+  /** `/iam/serviceids/:id`: `:name` parts are parameters. */
   readonly path: string;
   /** The document title (the page's own heading says more). */
   readonly title: string;
@@ -9,4 +11,4 @@ export interface Route {
 }
 
 /** Every page of the console, by path. */
-export const ROUTES: readonly Route[] = [{ path: '/iam/apikeys', title: 'API keys', render: () => <ApiKeysPage /> }];
+export const ROUTES: readonly Route[] = [...IAM_ROUTES, ...MONITORING_ROUTES];

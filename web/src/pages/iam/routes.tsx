@@ -1,0 +1,7 @@
+import type { Route } from '../../app/routes.js';
+import { ApiKeysPage } from './api-keys.js';
+
+/** Manage › Access (IAM). */
+export const IAM_ROUTES: readonly Route[] = [
+  { path: '/iam/apikeys', title: 'API keys', render: () => <ApiKeysPage /> },
+];
