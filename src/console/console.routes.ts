@@ -37,10 +37,16 @@ export function registerConsoleRoutes(app: HttpServer, directory: string = DEFAU
   const load = (): StaticFiles | undefined => (files ??= StaticFiles.load(directory));
 
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
+    const notFound = () =>
+      new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
     const urlPath = decodedPath(request.url);
-    if (urlPath === undefined || API_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) {
-      throw new AppError(404, 'not_found', `No route for ${request.method} ${request.url.split('?')[0]}`);
-    }
+    if (urlPath === undefined || API_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) throw notFound();
+    const file = load()?.get(urlPath);
+    if (file && urlPath !== '/index.html') return send(request, reply, file, file.immutable);
+    // A path with an extension or under /assets/ names a file: a missing one is a 404, not the app's page. Other
+    // paths are the app's pages, for browsers (which ask for HTML); a script asking for JSON gets the plain 404.
+    const namesFile = urlPath !== '/index.html' && (urlPath.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(urlPath));
+    if (namesFile || (urlPath !== '/' && urlPath !== '/index.html' && !acceptsHtml(request))) throw notFound();
     const built = load();
     if (!built) {
       throw new AppError(
@@ -48,12 +54,6 @@ export function registerConsoleRoutes(app: HttpServer, directory: string = DEFAU
         'console_not_built',
         'The web console is not built: run `npm run build` (or `npm start`, which builds it).',
       );
-    }
-    const file = built.get(urlPath);
-    if (file && urlPath !== '/index.html') return send(request, reply, file, file.immutable);
-    // A path with an extension or under /assets/ names a file: a missing one is a 404, not the app's page.
-    if (file === undefined && (urlPath.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(urlPath))) {
-      throw new AppError(404, 'not_found', `No file ${urlPath}`);
     }
     return send(request, reply, built.index, false);
   };
@@ -82,12 +82,17 @@ function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile, im
   return reply.send(file.body);
 }
 
+function acceptsHtml(request: FastifyRequest): boolean {
+  const accepted = request.headers['accept'];
+  return typeof accepted === 'string' && accepted.includes('text/html');
+}
+
 function acceptsGzip(request: FastifyRequest): boolean {
   const accepted = request.headers['accept-encoding'];
   return typeof accepted === 'string' && /\bgzip\b/.test(accepted);
 }
 
-/** The URL's path, percent-decoded; undefined for a path that does not decode or tries to leave the root. */
+/** The URL's path, percent-decoded; undefined for a path that does not decode, leaves the root or names a dotfile. */
 function decodedPath(url: string): string | undefined {
   const raw = url.split('?')[0] ?? '/';
   let decoded: string;
@@ -96,6 +101,7 @@ function decodedPath(url: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (decoded.includes('\0') || decoded.split('/').includes('..')) return undefined;
+  // No NUL, no climbing out, no dotfiles (the build stamp, editors' leftovers).
+  if (decoded.includes('\0') || decoded.split('/').some((part) => part.startsWith('.'))) return undefined;
   return decoded;
 }

@@ -555,6 +555,47 @@ describeEachDatabase(
         });
       });
 
+      it("a list with include_activity carries each key's activity, and its next link keeps asking for it", async () => {
+        const app = t.app();
+        const user = await app.createUser();
+        const token = await user.token();
+        const used = await newKey(app, token, user.iamId, 'used');
+        await newKey(app, token, user.iamId, 'idle');
+        await app.database.db
+          .updateTable('api_keys')
+          .set({ authn_count: 2, last_authn: isoAt(Date.UTC(2026, 4, 2, 8, 30)) })
+          .where('id', '=', used.id)
+          .execute();
+        const plain = await app.http.inject({ method: 'GET', url: '/v1/apikeys?sort=name', headers: bearer(token) });
+        const plainKeys = (plain.json() as { apikeys: Json[] }).apikeys;
+        assert.deepEqual(
+          plainKeys.map((key) => [key['name'], key['activity']]),
+          [
+            ['idle', undefined],
+            ['used', undefined],
+          ],
+        );
+        const first = await app.http.inject({
+          method: 'GET',
+          url: '/v1/apikeys?include_activity=true&pagesize=1&sort=name',
+          headers: bearer(token),
+        });
+        assert.equal(first.statusCode, 200, first.body);
+        const page = first.json() as { apikeys: Json[]; next: string };
+        assert.deepEqual(page.apikeys[0]?.['activity'], { authn_count: 0 });
+        assert.match(page.next, /[?&]include_activity=true(&|$)/);
+        const next = new URL(page.next);
+        const second = await app.http.inject({
+          method: 'GET',
+          url: next.pathname + next.search,
+          headers: bearer(token),
+        });
+        assert.deepEqual(
+          (second.json() as { apikeys: Json[] }).apikeys.map((key) => [key['name'], key['activity']]),
+          [['used', { last_authn: '2026-05-02T08:30+0000', authn_count: 2 }]],
+        );
+      });
+
       it("another user's key is 403 for a plain user and readable by an administrator or a Viewer of iam-identity", async () => {
         const app = t.app();
         const owner = await app.createUser();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -47,6 +47,17 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     trustProxy: false,
     childLoggerFactory: requestLoggerFactory,
+    // A URL that does not decode never reaches a route: answer it in the surface's shape like any other 400.
+    frameworkErrors: (error, request, frameworkReply) => {
+      const reply = frameworkReply as FastifyReply;
+      const appError = new AppError(400, 'invalid_url', `The URL ${request.url} is not valid: ${error.message}`);
+      void reply
+        .header('x-request-id', request.id)
+        .header('transaction-id', request.id)
+        .status(400)
+        .type('application/json')
+        .send(rendererFor(surfaces, request.url)(appError, request, reply));
+    },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
