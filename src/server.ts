@@ -58,6 +58,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     boot.generatedPassword
       ? `  password:  ${boot.generatedPassword}   (generated now and shown only once: write it down)`
       : '  password:  the one printed (or set with VIGIL_ADMIN_PASSWORD) on first start',
+    `  console:   ${url}/   (sign in with this email and password)`,
     `  CLI:       npx vigil login -a ${url} -u ${config.adminEmail}   (then: npx vigil iam oauth-tokens)`,
     `  get a token: curl -s -X POST ${url}/identity/token -d grant_type=password -d username=${config.adminEmail} -d password=…`,
     ...(instance ? [`  instance:  ${instance.guid} (${instance.name}; send it as IBMInstanceID)`] : []),

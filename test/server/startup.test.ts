@@ -140,6 +140,12 @@ describe('vigil server start (node src/main.ts), SQLite in the data directory', 
       const ready = await fetch(`${url}/readyz`);
       assert.deepEqual(await ready.json(), { status: 'ready' });
       assert.equal(await advertisedUrl(url), url);
+      // The console (built by `npm test`'s pretest, as by `npm start`) is served at the URL the banner gives.
+      assert.ok(vigil.stdout().includes(`  console:   ${url}/   (sign in with this email and password)\n`));
+      const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
+      assert.equal(page.status, 200);
+      assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+      assert.match(await page.text(), /<div id="root"><\/div>/);
 
       const keyFile = path.join(dataDir, 'master.key');
       assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600);
