@@ -60,11 +60,23 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+const outsideRequests = new WeakMap<BrowserContext, string[]>();
+
+/** The console loads everything (scripts, styles, fonts) from vigil itself: no CDN, no call home. */
+export function assertNoOutsideRequests(context: BrowserContext): void {
+  assert.deepEqual(outsideRequests.get(context), [], 'requests to hosts other than vigil');
+}
+
 /** A browser profile of its own (cookies, clipboard permission) for one person, at a desktop size. */
 export async function newContext(browser: Browser, url: string): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
   context.setDefaultTimeout(10_000);
+  const elsewhere: string[] = [];
+  outsideRequests.set(context, elsewhere);
+  context.on('request', (request) => {
+    if (!request.url().startsWith(`${url}/`) && !/^(data|blob):/.test(request.url())) elsewhere.push(request.url());
+  });
   // A script error in the page fails the test that caused it, with the page's message.
   context.on('weberror', (error) => {
     throw new Error(`error in the console page: ${error.error().message}`);

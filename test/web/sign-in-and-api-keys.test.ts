@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
   assertAccessible,
+  assertNoOutsideRequests,
   browserSkip,
   clipboardOf,
   launchBrowser,
@@ -52,6 +53,10 @@ describe('console: sign-in, API keys, sign-out', { skip: browserSkip }, () => {
     assert.equal(new URL(page.url()).pathname, '/iam/apikeys');
     await page.getByText('No API keys yet').waitFor();
     await assertAccessible(page, 'API keys (empty)');
+    await page.evaluate(
+      () => (globalThis as unknown as { document: { fonts: { ready: Promise<unknown> } } }).document.fonts.ready,
+    );
+    assertNoOutsideRequests(context);
     await context.close();
   });
 
@@ -132,6 +137,64 @@ describe('console: sign-in, API keys, sign-out', { skip: browserSkip }, () => {
       body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: shown }),
     });
     assert.equal(refused.status, 400);
+    await context.close();
+  });
+
+  test('an administrator switches to every key of the account; a plain user has no switch and sees only theirs', async () => {
+    const member = await server.app.createUser({ name: 'Mia Member' });
+    const memberToken = await member.token();
+    const created = await fetch(`${server.url}/v1/apikeys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${memberToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'mia-laptop', iam_id: member.iamId }),
+    });
+    assert.equal(created.status, 201);
+
+    const adminContext = await newContext(browser, server.url);
+    const adminPage = await adminContext.newPage();
+    await signIn(adminPage, server.url, server.app.admin);
+    await adminPage.getByText('No API keys yet').waitFor();
+    await adminPage.getByRole('tab', { name: 'All API keys of the account' }).click();
+    const row = adminPage.locator('tr', { hasText: 'mia-laptop' });
+    await row.waitFor();
+    assert.match(await row.innerText(), new RegExp(member.iamId));
+    assert.ok(await adminPage.getByRole('columnheader', { name: 'Owner' }).isVisible());
+    await assertAccessible(adminPage, 'API keys of the whole account');
+    await adminContext.close();
+
+    const memberContext = await newContext(browser, server.url);
+    const memberPage = await memberContext.newPage();
+    await signIn(memberPage, server.url, member);
+    await memberPage.locator('tr', { hasText: 'mia-laptop' }).waitFor();
+    assert.equal(await memberPage.getByRole('tab', { name: 'All API keys of the account' }).count(), 0);
+    assert.equal(await memberPage.getByRole('link', { name: 'Users' }).count(), 0, 'no Users page for a plain user');
+    // The API refuses what the console does not offer.
+    const forced = await memberPage.evaluate(async () => (await fetch('/v1/apikeys?scope=account')).status);
+    assert.equal(forced, 403);
+    await memberContext.close();
+  });
+
+  test('a session ended elsewhere (password changed) sends the console back to sign-in with a note', async () => {
+    const user = await server.app.createUser();
+    const context = await newContext(browser, server.url);
+    const page = await context.newPage();
+    await signIn(page, server.url, user);
+    const changed = await fetch(`${server.url}/v1/users/me/password`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await user.token()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ current_password: user.password, new_password: `${user.password}-new` }),
+    });
+    assert.equal(changed.status, 204);
+    await page.getByRole('button', { name: 'Create' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Create IBM Cloud API key' });
+    await dialog.getByLabel('Name').fill('too-late');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByText('Your session has ended. Sign in again to continue.').waitFor();
+    await page.getByRole('heading', { name: 'Log in to vigil' }).waitFor();
+    const keys = await fetch(`${server.url}/v1/apikeys`, {
+      headers: { authorization: `Bearer ${await user.token()}` },
+    });
+    assert.deepEqual(((await keys.json()) as { apikeys: unknown[] }).apikeys, [], 'nothing was created');
     await context.close();
   });
 

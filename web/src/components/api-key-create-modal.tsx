@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, InlineNotification, Modal, Stack, TextArea, TextInput } from '@carbon/react';
 import type { ApiKeyBody } from '../../../src/client/api-keys.js';
+import { useAction } from '../app/use-api.js';
 import { copyText, downloadFile } from './copy.js';
 
 /** The file `vigil login --apikey @FILE` and IBM's CLI read: tab-indented `{name, description, apikey, createdAt}`. */
@@ -26,7 +27,6 @@ export function ApiKeyCreateModal({
 }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [created, setCreated] = useState<ApiKeyBody>();
   const [copied, setCopied] = useState(false);
@@ -36,25 +36,23 @@ export function ApiKeyCreateModal({
     setName('');
     setDescription('');
     setError(undefined);
+    creation.clearError();
     setCreated(undefined);
     setCopied(false);
     onClose(wasCreated);
   };
+
+  const creation = useAction(async (keyName: string, keyDescription: string) => {
+    setCreated(await create(keyName, keyDescription));
+  });
 
   const submit = async () => {
     if (name.trim() === '') {
       setError('Enter a name for the key.');
       return;
     }
-    setBusy(true);
     setError(undefined);
-    try {
-      setCreated(await create(name.trim(), description.trim()));
-    } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
-    } finally {
-      setBusy(false);
-    }
+    await creation.run(name.trim(), description.trim());
   };
 
   if (created?.apikey) {
@@ -124,9 +122,9 @@ export function ApiKeyCreateModal({
     <Modal
       open={open}
       modalHeading={heading}
-      primaryButtonText={busy ? 'Creating…' : 'Create'}
+      primaryButtonText={creation.busy ? 'Creating…' : 'Create'}
       secondaryButtonText="Cancel"
-      primaryButtonDisabled={busy}
+      primaryButtonDisabled={creation.busy}
       onRequestSubmit={() => void submit()}
       onRequestClose={close}
       size="sm"
@@ -148,12 +146,12 @@ export function ApiKeyCreateModal({
           rows={3}
           onChange={(event) => setDescription(event.target.value)}
         />
-        {error ? (
+        {error || creation.error ? (
           <InlineNotification
             kind="error"
             role="alert"
             title="Could not create the key"
-            subtitle={error}
+            subtitle={error ?? creation.error}
             lowContrast
             hideCloseButton
           />
