@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import axe from 'axe-core';
 import { createTestApp, type TestApp, type TestUser } from '../../src/testing/test-app.js';
 
@@ -114,9 +114,15 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
 }
 
 /** Saves the page as docs/screenshots/<name>.png (shown in the README). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { hide?: Locator[] } = {}): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  // `hide`: secrets on the page (a new key's value) are painted over, so that no credential is ever in a picture.
+  await page.screenshot({
+    path: path.join(SCREENSHOTS, `${name}.png`),
+    fullPage: false,
+    mask: options.hide ?? [],
+    maskColor: '#c6c6c6',
+  });
 }
 
 /** What the page's clipboard holds (the context has clipboard permission). */

@@ -78,7 +78,7 @@ describe('console: sign-in, API keys, sign-out', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     assert.equal(await clipboardOf(page), shown);
     await assertAccessible(page, 'the created API key dialog');
-    await screenshot(page, 'api-key-created');
+    await screenshot(page, 'api-key-created', { hide: [page.getByLabel('API key "deploy-script"')] });
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download' }).click();
