@@ -13,7 +13,7 @@ import {
   sharedVariables,
   startVigil,
   statusWith,
-  writerTokens,
+  managerTokens,
   type VigilProcess,
 } from '../test/multiprocess/vigil-process.js';
 
@@ -113,7 +113,7 @@ async function throughput(): Promise<Throughput> {
     nodeArgs,
   );
   try {
-    const tokens = await writerTokens(vigil, admin, { kind: 'sqlite', file: path.join(dataDir, 'vigil.db') });
+    const tokens = await managerTokens(vigil, admin, { kind: 'sqlite', file: path.join(dataDir, 'vigil.db') });
     // GET /api/user/me is another helper's route; until it answers, GET /api/token stands in (it audits each view).
     const me = await fetch(`${vigil.url}/api/user/me`, { headers: { authorization: `Bearer ${tokens.key}` } });
     await me.arrayBuffer();
@@ -234,7 +234,7 @@ async function propagation(): Promise<Propagation> {
   try {
     a = await startVigil(shared.vars);
     b = await startVigil(shared.vars);
-    let key = (await writerTokens(a, shared.admin, { kind: 'postgres', url: database.url })).key;
+    let key = (await managerTokens(a, shared.admin, { kind: 'postgres', url: database.url })).key;
     const afterAnswer: number[] = [];
     const fromRequest: number[] = [];
     const resetLatency: number[] = [];

@@ -349,8 +349,14 @@ const ROUTES: RouteSpec[] = [
     kind: 'context',
     okStatus: 200,
     okKey: 'token',
-    call: async () => ({ method: 'POST', url: '/api/token/reset', payload: {} }),
-    expect: EVERYONE_IN_CONTEXT,
+    call: async () => ({
+      method: 'POST',
+      url: '/api/token/reset',
+      payload: {},
+      forbidden: 'Only instance administrators and team managers may reset Monitor API tokens: ask one to reset yours',
+    }),
+    // Resetting is an administration right, even for one's own token (instance administrators, team managers).
+    expect: ADMINS_IN_CONTEXT,
   },
 ];
 

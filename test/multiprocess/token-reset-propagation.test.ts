@@ -9,14 +9,14 @@ import {
   sharedVariables,
   startVigil,
   statusWith,
-  writerTokens,
+  managerTokens,
   type VigilProcess,
-  type WriterTokens,
+  type ManagerTokens,
 } from './vigil-process.js';
 
 /**
  * Issue 3: "after a reset the old value is refused by every vigil process within 1 second (target: 100 ms)". Two real
- * vigil processes on one PostgreSQL database; a Writer's Monitor API token is obtained through A, accepted by B, reset
+ * vigil processes on one PostgreSQL database; a Manager's Monitor API token is obtained through A, accepted by B, reset
  * through A, and B is asked every ~5 ms until it refuses it. With graceSeconds, B accepts the old value until the grace
  * period ends, then refuses it.
  */
@@ -31,7 +31,7 @@ describe(
     let shared: ReturnType<typeof sharedVariables> | undefined;
     let a: VigilProcess | undefined;
     let b: VigilProcess | undefined;
-    let tokens: WriterTokens | undefined;
+    let tokens: ManagerTokens | undefined;
 
     before(async () => {
       database = await createDatabase(POSTGRES_URL, 'vigil_reset');
@@ -40,7 +40,7 @@ describe(
       a = await startVigil(shared.vars);
       b = await startVigil(shared.vars);
       assert.equal(b.accountId, a.accountId);
-      tokens = await writerTokens(a, shared.admin, { kind: 'postgres', url: database.url });
+      tokens = await managerTokens(a, shared.admin, { kind: 'postgres', url: database.url });
     });
 
     after(async () => {

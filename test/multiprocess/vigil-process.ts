@@ -12,7 +12,7 @@ import { openDatabase } from '../../src/platform/db/database.js';
 /**
  * Real vigil processes (`node --import tsx src/main.ts`) for tests and benchmarks that need more than one, sharing a
  * PostgreSQL database: a fresh database, processes started one after the other (the first migrates and bootstraps),
- * the URL read from the banner each prints, and SIGTERM to stop; and, through a process's API, a Writer of a team with
+ * the URL read from the banner each prints, and SIGTERM to stop; and, through a process's API, a Manager of the instance with
  * their IAM and Monitor API tokens.
  */
 
@@ -135,8 +135,8 @@ export function sharedVariables(databaseUrl: string): {
 /** Where a process's data lives, for writing what its API does not create yet. */
 export type DatabaseLocation = Config['database'];
 
-/** The Monitor headers and Monitor API token of a Writer. */
-export interface WriterTokens {
+/** The Monitor headers and Monitor API token of a Manager of the instance (who may reset their token). */
+export interface ManagerTokens {
   /** IAM access token + IBMInstanceID + SysdigTeamID. */
   readonly iamHeaders: Record<string, string>;
   /** Their Monitor API token for that team. */
@@ -217,24 +217,24 @@ export async function instanceAndTeam(
 }
 
 /**
- * Through a process's API, as an administrator would: a new user, a Writer policy on the default team of the first
+ * Through a process's API, as an administrator would: a new user, a Manager policy on the default team of the first
  * instance, the user's IAM token (password grant) and their Monitor API token (`GET /api/token`).
  */
-export async function writerTokens(
+export async function managerTokens(
   vigil: VigilProcess,
   admin: { email: string; password: string },
   location: DatabaseLocation,
-): Promise<WriterTokens> {
+): Promise<ManagerTokens> {
   const instance = await instanceAndTeam(location, vigil.accountId);
   const adminToken = await passwordGrant(vigil.url, admin.email, admin.password);
   const auth = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const email = `writer-${randomBytes(4).toString('hex')}@example.test`;
+  const email = `manager-${randomBytes(4).toString('hex')}@example.test`;
   const password = `pw-${randomBytes(12).toString('base64url')}`;
   const user = await json<{ iam_id: string }>(
     await fetch(`${vigil.url}/v1/users`, {
       method: 'POST',
       headers: auth,
-      body: JSON.stringify({ email, name: 'Wendy Writer', password }),
+      body: JSON.stringify({ email, name: 'Mona Manager', password }),
     }),
   );
   await json(
@@ -244,7 +244,8 @@ export async function writerTokens(
       body: JSON.stringify({
         type: 'access',
         subjects: [{ attributes: [{ name: 'iam_id', value: user.iam_id }] }],
-        roles: [{ role_id: 'crn:v1:bluemix:public:iam::::serviceRole:Writer' }],
+        // Manager: resetting a token is an administration right, even for one's own.
+        roles: [{ role_id: 'crn:v1:bluemix:public:iam::::serviceRole:Manager' }],
         resources: [
           {
             attributes: [

@@ -131,7 +131,27 @@ describe('console: monitoring instances, Settings › Monitor API, teams', { ski
     assert.equal(webToken, await apiToken(world.reader, world.webId));
     assert.notEqual(webToken, revealed);
 
-    // A Reader forcing a reset of someone else's token is refused by the API, and nothing changes.
+    // A Reader forcing a reset, of their own token or someone else's, is refused by the API, and nothing changes.
+    const forceReset = (path: string) =>
+      page.evaluate(
+        async ({ guid, team, url }) => {
+          const session = (await (await fetch('/auth/session')).json()) as { csrf_token: string };
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-csrf-token': session.csrf_token,
+              ibminstanceid: guid,
+              sysdigteamid: String(team),
+            },
+            body: '{}',
+          });
+          return res.status;
+        },
+        { guid: world.guid, team: world.opsId, url: path },
+      );
+    assert.equal(await forceReset('/api/token/reset'), 403);
+    assert.equal(await apiToken(world.reader, world.opsId), revealed, 'the own token is unchanged');
     const forced = await page.evaluate(
       async ({ guid, team, username }) => {
         const session = (await (await fetch('/auth/session')).json()) as { csrf_token: string };

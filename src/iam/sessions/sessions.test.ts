@@ -322,7 +322,7 @@ describeEachDatabase(
         const app = t.app();
         const user = await app.createUser();
         const { instance } = await insertInstance(app);
-        await grantMonitorRole(app, user.iamId, 'Writer', { instanceGuid: instance.guid });
+        await grantMonitorRole(app, user.iamId, 'Manager', { instanceGuid: instance.guid });
         const session = await signIn(app, user);
         const headers = { ...withCookie(session), ibminstanceid: instance.guid };
         const tokenOf = async () => {

@@ -40,12 +40,15 @@ interface Setup {
   readonly key: string;
 }
 
-/** A Writer of one team, with their Monitor API token for it, obtained with their IAM token. */
-async function writerWithToken(app: TestApp): Promise<Setup> {
+/**
+ * A Writer of one team (or a Manager of it: one who may reset their own token), with their Monitor API token for it,
+ * obtained with their IAM token.
+ */
+async function writerWithToken(app: TestApp, role: 'Writer' | 'Manager' = 'Writer'): Promise<Setup> {
   const { instance } = await insertInstance(app);
   const team = await insertTeam(app, instance.guid, `team-${cryptoRandom.bytes(3).toString('hex')}`);
   const writer = await app.createUser();
-  const policyId = await grantMonitorRole(app, writer.iamId, 'Writer', {
+  const policyId = await grantMonitorRole(app, writer.iamId, role, {
     instanceGuid: instance.guid,
     teamId: team.id,
   });
@@ -185,7 +188,7 @@ describeEachDatabase(
 
       it('a reset committed while a request with the old value was being looked up: the next request is refused', async () => {
         const app = t.app();
-        const s = await writerWithToken(app);
+        const s = await writerWithToken(app, 'Manager');
         const tokens = app.monitor.ctx.repositories.tokens;
         const original = tokens.findByHash.bind(tokens);
         let release: () => void = () => undefined;
@@ -241,7 +244,7 @@ describeEachDatabase(
 
       it('a reset value past its grace period, and IAM_ONLY, are recorded with their reason', async () => {
         const app = t.app();
-        const s = await writerWithToken(app);
+        const s = await writerWithToken(app, 'Manager');
         const tokenId = await tokenIdOf(app, s.key);
         const headers = iamHeaders(await s.writer.token(), s.instance.guid, s.team.id);
         const reset = await app.http.inject({

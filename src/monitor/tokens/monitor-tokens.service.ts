@@ -42,6 +42,8 @@ export class MonitorTokensService {
   /**
    * Gives a token a new value and returns it. The old value is refused by every process as soon as the change feed
    * reaches it, unless `graceSeconds` keeps it valid that long; a second reset replaces any earlier grace value.
+   * Resetting is an administration right (IBM: "a user with administration permissions can reset"; Sysdig's
+   * `api-token.edit`): instance administrators, and a team's managers in that team — for their own token too.
    */
   async reset(
     principal: MonitorPrincipal,
@@ -49,6 +51,11 @@ export class MonitorTokensService {
     graceSeconds: number,
     origin: RequestOrigin,
   ): Promise<TokenResponse> {
+    if ('own' in target && !principal.isInstanceAdmin && principal.teamRole !== 'ROLE_TEAM_MANAGER') {
+      throw monitorErrors.forbidden(
+        'Only instance administrators and team managers may reset Monitor API tokens: ask one to reset yours',
+      );
+    }
     const { user, team } = await this.resolve(principal, target);
     for (let attempt = 0; attempt < RESET_ATTEMPTS; attempt++) {
       const current = await this.ctx.repositories.tokens.findFor(user.id, team.id);

@@ -91,7 +91,7 @@ async function world(app: TestApp): Promise<World> {
 async function member(
   app: TestApp,
   w: World,
-  role: 'Reader' | 'Writer',
+  role: 'Reader' | 'Writer' | 'Manager',
   team: MonitorTeamRow = w.payments,
 ): Promise<TestUser> {
   const user = await app.createUser();
@@ -471,10 +471,10 @@ describeEachDatabase(
     });
 
     describe('POST /api/token/reset', () => {
-      it('the owner (a Reader) resets: 200 with a new value; the old one is refused at once; audited', async () => {
+      it('the owner (a manager of the team) resets: 200 with a new value; the old one is refused at once; audited', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         const old = await tokenOf(app, reader, w);
         const user = await monitorUser(app, w, reader);
         const before = (await tokenRows(app, user.id))[0]!;
@@ -523,10 +523,32 @@ describeEachDatabase(
         );
       });
 
+      it('a Reader or a Writer may not reset their own token: 403, the token unchanged and still working', async () => {
+        const app = t.app();
+        const w = await world(app);
+        for (const role of ['Reader', 'Writer'] as const) {
+          const user = await member(app, w, role);
+          const old = await tokenOf(app, user, w);
+          for (const headers of [await iam(user, w, w.payments.id), bearer(old)]) {
+            assertStatus(await post(app, '/api/token/reset', headers, { graceSeconds: 60 }), 403, {
+              errors: [
+                {
+                  reason: 'Not enough privileges to complete the action',
+                  message:
+                    'Only instance administrators and team managers may reset Monitor API tokens: ask one to reset yours',
+                },
+              ],
+            });
+          }
+          assert.equal(await tokenOf(app, user, w), old);
+          assert.equal(keyOf(await get(app, '/api/token', bearer(old))), old);
+        }
+      });
+
       it('with the Monitor API token itself: that token is replaced', async () => {
         const app = t.app();
         const w = await world(app);
-        const writer = await member(app, w, 'Writer');
+        const writer = await member(app, w, 'Manager');
         const old = await tokenOf(app, writer, w);
         const fresh = keyOf(await post(app, '/api/token/reset', bearer(old), {}));
         assertStatus(await post(app, '/api/token/reset', bearer(old)), 401, UNAUTHORIZED);
@@ -536,7 +558,7 @@ describeEachDatabase(
       it('graceSeconds keeps the old value valid until then; a second reset replaces the grace value', async () => {
         const app = t.app();
         const w = await world(app);
-        const writer = await member(app, w, 'Writer');
+        const writer = await member(app, w, 'Manager');
         const first = await tokenOf(app, writer, w);
         const user = await monitorUser(app, w, writer);
         const resetAt = clock.now();
@@ -570,7 +592,7 @@ describeEachDatabase(
       it('a bad body: 400 in Sysdig’s shape, nothing reset', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         const key = await tokenOf(app, reader, w);
         for (const payload of [
           { graceSeconds: -1 },
@@ -601,7 +623,7 @@ describeEachDatabase(
       it('accepts no body, an empty JSON body, {} and a numeric string', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         let key = await tokenOf(app, reader, w);
         key = keyOf(await post(app, '/api/token/reset', bearer(key)));
         key = keyOf(
@@ -620,7 +642,7 @@ describeEachDatabase(
       it('no credential or a reset token: 401; under IAM_ONLY an IAM caller may still reset (old values stay dead)', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         const old = await tokenOf(app, reader, w);
         assertStatus(await post(app, '/api/token/reset', {}), 401, UNAUTHORIZED);
         await setExternalApiAuth(app, w.instance.guid, 'IAM_ONLY');
@@ -634,7 +656,7 @@ describeEachDatabase(
       it('two concurrent resets: both answered, the value of the last one is the only one that works', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         const old = await tokenOf(app, reader, w);
         const headers = await iam(reader, w, w.payments.id);
         const values = await Promise.all([
@@ -656,7 +678,7 @@ describeEachDatabase(
       it('a member who never had a token: the reset creates the first one', async () => {
         const app = t.app();
         const w = await world(app);
-        const reader = await member(app, w, 'Reader');
+        const reader = await member(app, w, 'Manager');
         const key = keyOf(await post(app, '/api/token/reset', await iam(reader, w, w.payments.id)));
         assert.equal(await tokenOf(app, reader, w), key);
       });
