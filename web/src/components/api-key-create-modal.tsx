@@ -1,3 +1,4 @@
+import { FormModal } from './form-modal.js';
 import { useState } from 'react';
 import { Button, InlineNotification, Modal, Stack, TextArea, TextInput } from '@carbon/react';
 import type { ApiKeyBody } from '../../../src/client/api-keys.js';
@@ -119,44 +120,33 @@ export function ApiKeyCreateModal({
   }
 
   return (
-    <Modal
+    <FormModal
       open={open}
-      modalHeading={heading}
-      primaryButtonText={creation.busy ? 'Creating…' : 'Create'}
-      secondaryButtonText="Cancel"
-      primaryButtonDisabled={creation.busy}
-      onRequestSubmit={() => void submit()}
-      onRequestClose={close}
-      size="sm"
+      heading={heading}
+      submitLabel="Create"
+      busyLabel="Creating…"
+      busy={creation.busy}
+      error={error ?? creation.error}
+      errorTitle="Could not create the key"
+      onSubmit={() => void submit()}
+      onClose={close}
     >
-      <Stack gap={5}>
-        <TextInput
-          id="new-api-key-name"
-          labelText="Name"
-          value={name}
-          maxLength={300}
-          onChange={(event) => setName(event.target.value)}
-          data-modal-primary-focus
-        />
-        <TextArea
-          id="new-api-key-description"
-          labelText="Description (optional)"
-          value={description}
-          maxLength={2000}
-          rows={3}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-        {error || creation.error ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Could not create the key"
-            subtitle={error ?? creation.error}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-      </Stack>
-    </Modal>
+      <TextInput
+        id="new-api-key-name"
+        labelText="Name"
+        value={name}
+        maxLength={300}
+        onChange={(event) => setName(event.target.value)}
+        data-modal-primary-focus
+      />
+      <TextArea
+        id="new-api-key-description"
+        labelText="Description (optional)"
+        value={description}
+        maxLength={2000}
+        rows={3}
+        onChange={(event) => setDescription(event.target.value)}
+      />
+    </FormModal>
   );
 }

@@ -1,5 +1,6 @@
+import { RowMenu } from '../../components/row-menu.js';
 import { useState } from 'react';
-import { Button, ContentSwitcher, OverflowMenu, OverflowMenuItem, Switch } from '@carbon/react';
+import { Button, ContentSwitcher, Switch } from '@carbon/react';
 import { Add } from '@carbon/icons-react';
 import type { ApiKeyBody } from '../../../../src/client/api-keys.js';
 import { useSession } from '../../app/session.js';
@@ -82,23 +83,18 @@ export function ApiKeysPage() {
               </EmptyState>
             }
             actions={(key) => (
-              <OverflowMenu
-                aria-label={`Actions for ${key.name}`}
-                iconDescription={`Actions for ${key.name}`}
-                flipped
-                size="md"
-              >
-                <OverflowMenuItem itemText={key.locked ? 'Unlock' : 'Lock'} onClick={() => void toggle.run(key)} />
-                <OverflowMenuItem
-                  itemText="Delete"
-                  isDelete
-                  disabled={key.locked}
-                  onClick={() => {
-                    remove.clearError();
-                    setDeleting(key);
-                  }}
-                />
-              </OverflowMenu>
+              <RowMenu
+                name={key.name}
+                actions={[
+                  { text: key.locked ? 'Unlock' : 'Lock', onClick: () => void toggle.run(key) },
+                  {
+                    text: 'Delete',
+                    danger: true,
+                    disabled: key.locked,
+                    onClick: () => (remove.clearError(), setDeleting(key)),
+                  },
+                ]}
+              />
             )}
           />
         )}

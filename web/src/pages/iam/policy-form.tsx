@@ -1,11 +1,10 @@
+import { RowMenu } from '../../components/row-menu.js';
 import { useState, type ReactNode } from 'react';
 import {
   Checkbox,
   CheckboxGroup,
   InlineNotification,
   Modal,
-  OverflowMenu,
-  OverflowMenuItem,
   Select,
   SelectItem,
   SelectItemGroup,
@@ -303,21 +302,10 @@ export function PolicyTable({
         toolbar={toolbar}
         empty={empty}
         actions={(policy) => (
-          <OverflowMenu
-            aria-label={`Actions for the policy ${describe(policy)}`}
-            iconDescription={`Actions for the policy ${describe(policy)}`}
-            flipped
-            size="md"
-          >
-            <OverflowMenuItem
-              itemText="Remove"
-              isDelete
-              onClick={() => {
-                remove.clearError();
-                setRemoving(policy);
-              }}
-            />
-          </OverflowMenu>
+          <RowMenu
+            name={`the policy ${describe(policy)}`}
+            actions={[{ text: 'Remove', danger: true, onClick: () => (remove.clearError(), setRemoving(policy)) }]}
+          />
         )}
       />
       <ConfirmModal

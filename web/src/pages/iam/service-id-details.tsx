@@ -1,5 +1,6 @@
+import { RowMenu } from '../../components/row-menu.js';
 import { useState } from 'react';
-import { Button, OverflowMenu, OverflowMenuItem, Tab, TabList, TabPanel, TabPanels, Tabs } from '@carbon/react';
+import { Button, Tab, TabList, TabPanel, TabPanels, Tabs } from '@carbon/react';
 import { Add, Copy } from '@carbon/icons-react';
 import type { ApiKeyBody } from '../../../../src/client/api-keys.js';
 import type { ServiceIdBody } from '../../../../src/client/service-ids.js';
@@ -152,22 +153,17 @@ function ServiceIdKeys({ sid }: { sid: ServiceIdBody }) {
               </EmptyState>
             }
             actions={(key) => (
-              <OverflowMenu
-                aria-label={`Actions for ${key.name}`}
-                iconDescription={`Actions for ${key.name}`}
-                flipped
-                size="md"
-              >
-                <OverflowMenuItem
-                  itemText="Delete"
-                  isDelete
-                  disabled={key.locked}
-                  onClick={() => {
-                    remove.clearError();
-                    setDeleting(key);
-                  }}
-                />
-              </OverflowMenu>
+              <RowMenu
+                name={key.name}
+                actions={[
+                  {
+                    text: 'Delete',
+                    danger: true,
+                    disabled: key.locked,
+                    onClick: () => (remove.clearError(), setDeleting(key)),
+                  },
+                ]}
+              />
             )}
           />
         )}

@@ -1,14 +1,7 @@
+import { FormModal } from '../../components/form-modal.js';
+import { RowMenu } from '../../components/row-menu.js';
 import { useState } from 'react';
-import {
-  Button,
-  InlineNotification,
-  Modal,
-  OverflowMenu,
-  OverflowMenuItem,
-  Stack,
-  TextArea,
-  TextInput,
-} from '@carbon/react';
+import { Button, TextArea, TextInput } from '@carbon/react';
 import { Add } from '@carbon/icons-react';
 import type { ServiceIdBody } from '../../../../src/client/service-ids.js';
 import { Link, navigate } from '../../app/router.js';
@@ -80,24 +73,19 @@ export function ServiceIdsPage() {
               </EmptyState>
             }
             actions={(sid) => (
-              <OverflowMenu
-                aria-label={`Actions for ${sid.name}`}
-                iconDescription={`Actions for ${sid.name}`}
-                flipped
-                size="md"
-              >
-                <OverflowMenuItem itemText="Details" onClick={() => navigate(serviceIdPath(sid))} />
-                <OverflowMenuItem itemText={sid.locked ? 'Unlock' : 'Lock'} onClick={() => void toggle.run(sid)} />
-                <OverflowMenuItem
-                  itemText="Delete"
-                  isDelete
-                  disabled={sid.locked}
-                  onClick={() => {
-                    remove.clearError();
-                    setDeleting(sid);
-                  }}
-                />
-              </OverflowMenu>
+              <RowMenu
+                name={sid.name}
+                actions={[
+                  { text: 'Details', onClick: () => navigate(serviceIdPath(sid)) },
+                  { text: sid.locked ? 'Unlock' : 'Lock', onClick: () => void toggle.run(sid) },
+                  {
+                    text: 'Delete',
+                    danger: true,
+                    disabled: sid.locked,
+                    onClick: () => (remove.clearError(), setDeleting(sid)),
+                  },
+                ]}
+              />
             )}
           />
         )}
@@ -162,54 +150,33 @@ function CreateServiceIdModal({
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
-      modalHeading="Create service ID"
-      primaryButtonText={create.busy ? 'Creating…' : 'Create'}
-      secondaryButtonText="Cancel"
-      primaryButtonDisabled={create.busy}
-      onRequestSubmit={() => void submit()}
-      onRequestClose={() => close(undefined)}
-      size="sm"
+      heading="Create service ID"
+      submitLabel="Create"
+      busyLabel="Creating…"
+      busy={create.busy}
+      error={invalid ?? create.error}
+      errorTitle={invalid ? 'Check the form' : 'Could not create the service ID'}
+      onSubmit={() => void submit()}
+      onClose={() => close(undefined)}
     >
-      <Stack gap={5}>
-        <TextInput
-          id="new-service-id-name"
-          labelText="Name"
-          value={name}
-          maxLength={300}
-          onChange={(event) => setName(event.target.value)}
-          data-modal-primary-focus
-        />
-        <TextArea
-          id="new-service-id-description"
-          labelText="Description (optional)"
-          value={description}
-          maxLength={2000}
-          rows={3}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-        {invalid ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Check the form"
-            subtitle={invalid}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-        {create.error ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Could not create the service ID"
-            subtitle={create.error}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-      </Stack>
-    </Modal>
+      <TextInput
+        id="new-service-id-name"
+        labelText="Name"
+        value={name}
+        maxLength={300}
+        onChange={(event) => setName(event.target.value)}
+        data-modal-primary-focus
+      />
+      <TextArea
+        id="new-service-id-description"
+        labelText="Description (optional)"
+        value={description}
+        maxLength={2000}
+        rows={3}
+        onChange={(event) => setDescription(event.target.value)}
+      />
+    </FormModal>
   );
 }

@@ -1,16 +1,7 @@
+import { FormModal } from '../../components/form-modal.js';
+import { RowMenu } from '../../components/row-menu.js';
 import { useState } from 'react';
-import {
-  Button,
-  Checkbox,
-  InlineNotification,
-  Modal,
-  OverflowMenu,
-  OverflowMenuItem,
-  PasswordInput,
-  Stack,
-  Tag,
-  TextInput,
-} from '@carbon/react';
+import { Button, Checkbox, PasswordInput, Tag, TextInput } from '@carbon/react';
 import { Add } from '@carbon/icons-react';
 import type { UserBody } from '../../../../src/client/users.js';
 import { useSession } from '../../app/session.js';
@@ -107,25 +98,13 @@ export function UsersPage() {
             }
             actions={(user) =>
               user.iam_id === me.iam_id ? null : (
-                <OverflowMenu
-                  aria-label={`Actions for ${user.email}`}
-                  iconDescription={`Actions for ${user.email}`}
-                  flipped
-                  size="md"
-                >
-                  <OverflowMenuItem
-                    itemText={user.state === 'DISABLED' ? 'Enable' : 'Disable'}
-                    onClick={() => void toggle.run(user)}
-                  />
-                  <OverflowMenuItem
-                    itemText="Delete"
-                    isDelete
-                    onClick={() => {
-                      remove.clearError();
-                      setDeleting(user);
-                    }}
-                  />
-                </OverflowMenu>
+                <RowMenu
+                  name={user.email}
+                  actions={[
+                    { text: user.state === 'DISABLED' ? 'Enable' : 'Disable', onClick: () => void toggle.run(user) },
+                    { text: 'Delete', danger: true, onClick: () => (remove.clearError(), setDeleting(user)) },
+                  ]}
+                />
               )
             }
           />
@@ -195,72 +174,51 @@ function CreateUserModal({
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
-      modalHeading="Add a user"
-      primaryButtonText={create.busy ? 'Adding…' : 'Add'}
-      secondaryButtonText="Cancel"
-      primaryButtonDisabled={create.busy}
-      onRequestSubmit={() => void submit()}
-      onRequestClose={() => close(false)}
-      size="sm"
+      heading="Add a user"
+      submitLabel="Add"
+      busyLabel="Adding…"
+      busy={create.busy}
+      error={invalid ?? create.error}
+      errorTitle={invalid ? 'Check the form' : 'Could not add the user'}
+      onSubmit={() => void submit()}
+      onClose={() => close(false)}
     >
-      <Stack gap={5}>
-        <TextInput
-          id="new-user-email"
-          labelText="Email"
-          type="email"
-          autoComplete="off"
-          value={email}
-          maxLength={254}
-          onChange={(event) => setEmail(event.target.value)}
-          data-modal-primary-focus
+      <TextInput
+        id="new-user-email"
+        labelText="Email"
+        type="email"
+        autoComplete="off"
+        value={email}
+        maxLength={254}
+        onChange={(event) => setEmail(event.target.value)}
+        data-modal-primary-focus
+      />
+      <TextInput
+        id="new-user-name"
+        labelText="Name"
+        value={name}
+        maxLength={200}
+        onChange={(event) => setName(event.target.value)}
+      />
+      <PasswordInput
+        id="new-user-password"
+        labelText="First password"
+        helperText="At least 8 characters. Give it to the user; they can change it after signing in."
+        autoComplete="new-password"
+        value={password}
+        onChange={(event) => setPassword(event.target.value)}
+      />
+      {mayMakeAdmin ? (
+        <Checkbox
+          id="new-user-admin"
+          labelText="Account administrator"
+          helperText="May do everything in the account, including managing users and access."
+          checked={admin}
+          onChange={(_event, { checked }) => setAdmin(checked)}
         />
-        <TextInput
-          id="new-user-name"
-          labelText="Name"
-          value={name}
-          maxLength={200}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <PasswordInput
-          id="new-user-password"
-          labelText="First password"
-          helperText="At least 8 characters. Give it to the user; they can change it after signing in."
-          autoComplete="new-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        {mayMakeAdmin ? (
-          <Checkbox
-            id="new-user-admin"
-            labelText="Account administrator"
-            helperText="May do everything in the account, including managing users and access."
-            checked={admin}
-            onChange={(_event, { checked }) => setAdmin(checked)}
-          />
-        ) : null}
-        {invalid ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Check the form"
-            subtitle={invalid}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-        {create.error ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Could not add the user"
-            subtitle={create.error}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-      </Stack>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }

@@ -1,5 +1,7 @@
+import { FormModal } from '../../components/form-modal.js';
+import { RowMenu } from '../../components/row-menu.js';
 import { useState } from 'react';
-import { Button, InlineNotification, Modal, OverflowMenu, OverflowMenuItem, TextInput } from '@carbon/react';
+import { Button, TextInput } from '@carbon/react';
 import { Add } from '@carbon/icons-react';
 import type { InstanceBody } from '../../../../src/client/instances.js';
 import { Link } from '../../app/router.js';
@@ -68,54 +70,37 @@ export function InstancesPage() {
             {...(user.admin
               ? {
                   actions: (instance: InstanceBody) => (
-                    <OverflowMenu
-                      aria-label={`Actions for ${instance.name}`}
-                      iconDescription={`Actions for ${instance.name}`}
-                      flipped
-                      size="md"
-                    >
-                      <OverflowMenuItem
-                        itemText="Delete"
-                        isDelete
-                        onClick={() => (remove.clearError(), setDeleting(instance))}
-                      />
-                    </OverflowMenu>
+                    <RowMenu
+                      name={instance.name}
+                      actions={[
+                        { text: 'Delete', danger: true, onClick: () => (remove.clearError(), setDeleting(instance)) },
+                      ]}
+                    />
                   ),
                 }
               : {})}
           />
         )}
       </LoadedView>
-      <Modal
+      <FormModal
         open={creating}
-        modalHeading="Create a monitoring instance"
-        primaryButtonText={create.busy ? 'Creating…' : 'Create'}
-        secondaryButtonText="Cancel"
-        primaryButtonDisabled={create.busy || name.trim() === ''}
-        onRequestSubmit={() => void create.run(name.trim())}
-        onRequestClose={() => setCreating(false)}
-        size="sm"
+        heading="Create a monitoring instance"
+        submitLabel="Create"
+        busyLabel="Creating…"
+        busy={create.busy}
+        error={create.error}
+        errorTitle={'Could not create the instance'}
+        onSubmit={() => void create.run(name.trim())}
+        onClose={() => setCreating(false)}
       >
-        <div className="vigil-stack">
-          <TextInput
-            id="new-instance-name"
-            labelText="Name"
-            value={name}
-            maxLength={180}
-            onChange={(event) => setName(event.target.value)}
-          />
-          {create.error ? (
-            <InlineNotification
-              kind="error"
-              role="alert"
-              title="Could not create the instance"
-              subtitle={create.error}
-              lowContrast
-              hideCloseButton
-            />
-          ) : null}
-        </div>
-      </Modal>
+        <TextInput
+          id="new-instance-name"
+          labelText="Name"
+          value={name}
+          maxLength={180}
+          onChange={(event) => setName(event.target.value)}
+        />
+      </FormModal>
       <ConfirmModal
         open={deleting !== undefined}
         heading={`Delete instance "${deleting?.name ?? ''}"?`}

@@ -1,5 +1,6 @@
+import { FormModal } from '../../components/form-modal.js';
 import { useState } from 'react';
-import { Button, InlineNotification, Modal, Stack, Tag, TextArea, TextInput } from '@carbon/react';
+import { Button, Tag, TextArea, TextInput } from '@carbon/react';
 import { Add } from '@carbon/icons-react';
 import type { TeamBody } from '../../../../src/client/teams.js';
 import { Link, navigate } from '../../app/router.js';
@@ -111,50 +112,40 @@ function CreateTeamModal({
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
-      modalHeading="Create a team"
-      primaryButtonText={create.busy ? 'Creating…' : 'Create'}
-      secondaryButtonText="Cancel"
-      primaryButtonDisabled={create.busy}
-      onRequestSubmit={submit}
-      onRequestClose={() => (setProblem(undefined), create.clearError(), onClose())}
+      heading="Create a team"
+      submitLabel="Create"
+      busyLabel="Creating…"
+      busy={create.busy}
+      error={problem || create.error}
+      errorTitle={'Could not create the team'}
+      onSubmit={submit}
+      onClose={() => (setProblem(undefined), create.clearError(), onClose())}
       size="md"
     >
-      <Stack gap={5}>
-        <TextInput
-          id="new-team-name"
-          labelText="Name"
-          value={name}
-          maxLength={256}
-          onChange={(event) => setName(event.target.value)}
-        />
-        <TextInput
-          id="new-team-description"
-          labelText="Description (optional)"
-          value={description}
-          maxLength={1024}
-          onChange={(event) => setDescription(event.target.value)}
-        />
-        <TextArea
-          id="new-team-scope"
-          labelText="Scope (optional)"
-          helperText='Conditions joined by "and", e.g. kubernetes.namespace.name = "payments". Empty: everything.'
-          value={filter}
-          rows={3}
-          onChange={(event) => setFilter(event.target.value)}
-        />
-        {problem || create.error ? (
-          <InlineNotification
-            kind="error"
-            role="alert"
-            title="Could not create the team"
-            subtitle={problem ?? create.error}
-            lowContrast
-            hideCloseButton
-          />
-        ) : null}
-      </Stack>
-    </Modal>
+      <TextInput
+        id="new-team-name"
+        labelText="Name"
+        value={name}
+        maxLength={256}
+        onChange={(event) => setName(event.target.value)}
+      />
+      <TextInput
+        id="new-team-description"
+        labelText="Description (optional)"
+        value={description}
+        maxLength={1024}
+        onChange={(event) => setDescription(event.target.value)}
+      />
+      <TextArea
+        id="new-team-scope"
+        labelText="Scope (optional)"
+        helperText='Conditions joined by "and", e.g. kubernetes.namespace.name = "payments". Empty: everything.'
+        value={filter}
+        rows={3}
+        onChange={(event) => setFilter(event.target.value)}
+      />
+    </FormModal>
   );
 }
