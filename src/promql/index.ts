@@ -1,0 +1,29 @@
+export type {
+  AggregateExpr,
+  AggregateOp,
+  AtModifier,
+  BinaryExpr,
+  BinaryOp,
+  Call,
+  Expr,
+  LabelMatcher,
+  MatchType,
+  MatrixSelector,
+  NumberLiteral,
+  ParenExpr,
+  PosRange,
+  StringLiteral,
+  SubqueryExpr,
+  UnaryExpr,
+  ValueType,
+  VectorMatchCardinality,
+  VectorMatching,
+  VectorSelector,
+} from './ast.js';
+export { documentedType, exprType, isComparisonOp, isSetOp } from './ast.js';
+export { check } from './check.js';
+export { PromQLError, isPromQLError } from './errors.js';
+export { FUNCTIONS, getFunction, type FunctionDef } from './functions.js';
+export { compileLabelRegex } from './regex.js';
+export { parse, parseUnchecked, type ParseOptions } from './parse.js';
+export { print } from './printer.js';

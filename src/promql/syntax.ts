@@ -1,0 +1,181 @@
+import { parser } from '@prometheus-io/lezer-promql';
+import { PromQLError } from './errors.js';
+
+export type Tree = ReturnType<typeof parser.parse>;
+export type SyntaxNode = Tree['topNode'];
+
+const KEYWORDS: ReadonlySet<string> = new Set([
+  'bool',
+  'ignoring',
+  'on',
+  'group_left',
+  'group_right',
+  'offset',
+  'by',
+  'without',
+  'and',
+  'or',
+  'unless',
+  'atan2',
+]);
+
+const AGGREGATORS: ReadonlySet<string> = new Set([
+  'sum',
+  'avg',
+  'count',
+  'min',
+  'max',
+  'group',
+  'stddev',
+  'stdvar',
+  'topk',
+  'bottomk',
+  'count_values',
+  'quantile',
+  'limitk',
+  'limit_ratio',
+]);
+
+const OPERATORS = ['==', '!=', '>=', '<=', '=~', '!~', '+', '-', '*', '/', '%', '^', '>', '<', '=', '@'];
+
+/** Calls `visit(index)` for every character of `query` outside strings and comments. */
+function scanCode(query: string, visit: (index: number) => void): void {
+  let i = 0;
+  while (i < query.length) {
+    const ch = query[i];
+    if (ch === '#') {
+      while (i < query.length && query[i] !== '\n') i++;
+    } else if (ch === '"' || ch === "'" || ch === '`') {
+      i++;
+      while (i < query.length && query[i] !== ch && !(ch !== '`' && query[i] === '\n')) {
+        i += ch !== '`' && query[i] === '\\' ? 2 : 1;
+      }
+      i++;
+    } else {
+      visit(i);
+      i++;
+    }
+  }
+}
+
+/**
+ * lezer's number token stops before a trailing dot (`2.`), which Go's number syntax allows. The dot is replaced by a
+ * space of the same length, so the grammar sees `2 ` and every offset stays the same.
+ */
+export function maskTrailingDots(query: string): string {
+  const dots: number[] = [];
+  scanCode(query, (i) => {
+    if (query[i] !== '.') return;
+    let start = i;
+    while (start > 0 && /[0-9_]/.test(query[start - 1] ?? '')) start--;
+    if (start === i || /[A-Za-z0-9_:.]/.test(query[start - 1] ?? '')) return;
+    if (/[0-9A-Za-z_.]/.test(query[i + 1] ?? '')) return;
+    dots.push(i);
+  });
+  let out = query;
+  for (const i of dots) out = `${out.slice(0, i)} ${out.slice(i + 1)}`;
+  return out;
+}
+
+/** Prometheus's lexer rejects unbalanced brackets before the grammar sees them; these are its messages. */
+function checkBrackets(query: string): void {
+  const open: { ch: string; at: number }[] = [];
+  const pairs: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
+  const names: Readonly<Record<string, string>> = { '(': 'parenthesis', '[': 'bracket', '{': 'brace' };
+  let failure: PromQLError | null = null;
+  scanCode(query, (i) => {
+    if (failure) return;
+    const ch = query[i] ?? '';
+    if (ch === '(' || ch === '[' || ch === '{') open.push({ ch, at: i });
+    const want = pairs[ch];
+    if (want === undefined) return;
+    const top = open.pop();
+    if (top?.ch !== want) {
+      const name = names[want] ?? '';
+      failure = new PromQLError(`unexpected right ${name} '${ch}'`, { start: i, end: i + 1 }, query);
+    }
+  });
+  if (failure) throw failure;
+  const unclosed = open[0];
+  if (unclosed) {
+    const name = names[unclosed.ch] ?? '';
+    throw new PromQLError(`unclosed left ${name}`, { start: query.length, end: query.length }, query);
+  }
+}
+
+/** The token at `at`, described as Prometheus's parser describes an unexpected item. */
+function describeToken(query: string, at: number): string {
+  const rest = query.slice(at);
+  if (rest.trim() === '') return 'end of input';
+  const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(rest)?.[0];
+  if (word) {
+    const lower = word.toLowerCase();
+    if (KEYWORDS.has(lower)) return `<${word}>`;
+    if (AGGREGATORS.has(lower)) return `<aggr:${word}>`;
+    return `identifier "${word}"`;
+  }
+  const duration = /^\d+(?:ms|[ywdhms])(?:\d+(?:ms|[ywdhms]))*/.exec(rest)?.[0];
+  if (duration) return `duration "${duration}"`;
+  const number = /^(?:0x[0-9a-fA-F]+|\d*\.?\d+(?:[eE][+-]?\d+)?)/.exec(rest)?.[0];
+  if (number) return `number "${number}"`;
+  if (/^["'`]/.test(rest)) return 'string';
+  const op = OPERATORS.find((o) => rest.startsWith(o));
+  if (op) return op === '=' || op === '@' ? `"${op}"` : `<op:${op}>`;
+  return JSON.stringify(String.fromCodePoint(rest.codePointAt(0) ?? 0));
+}
+
+const CONTEXTS: Readonly<Record<string, string>> = {
+  AggregateExpr: 'aggregation',
+  AggregateModifier: 'grouping opts',
+  GroupingLabels: 'grouping opts',
+  LabelMatchers: 'label matching',
+  UnquotedLabelMatcher: 'label matching',
+  QuotedLabelMatcher: 'label matching',
+  OffsetExpr: 'offset',
+  StepInvariantExpr: '@',
+  MatrixSelector: 'subquery or range',
+  SubqueryExpr: 'subquery selector',
+};
+
+function firstError(tree: Tree): SyntaxNode | null {
+  let found: SyntaxNode | null = null;
+  tree.iterate({
+    enter: (ref) => {
+      if (found) return false;
+      if (ref.type.isError) {
+        found = ref.node;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/**
+ * Parses `query` with lezer and turns its first error node, if any, into a {@link PromQLError}. lezer recovers from
+ * every error; Prometheus stops at the first one, and so does vigil.
+ */
+export function parseTree(query: string): Tree {
+  if (query.trim() === '' || query.replace(/#[^\n]*/g, '').trim() === '') {
+    throw new PromQLError('no expression found in input', { start: 0, end: 0 }, query);
+  }
+  checkBrackets(query);
+  const tree = parser.parse(maskTrailingDots(query));
+  const error = firstError(tree);
+  if (!error) return tree;
+  let at = error.from;
+  while (at < query.length && /\s/.test(query[at] ?? '')) at++;
+  const before = /([A-Za-z_:][A-Za-z0-9_:]*)\s*$/.exec(query.slice(0, at));
+  if (query[at] === '(' && before?.[1] && !KEYWORDS.has(before[1].toLowerCase())) {
+    const start = at - before[0].length;
+    return fail(`unknown function with name "${before[1]}"`, start, start + before[1].length, query);
+  }
+  const context = error.parent ? CONTEXTS[error.parent.name] : undefined;
+  const detail = `unexpected ${describeToken(query, at)}${context ? ` in ${context}` : ''}`;
+  return fail(detail, Math.min(at, query.length), Math.max(error.to, at), query);
+}
+
+function fail(detail: string, start: number, end: number, query: string): never {
+  throw new PromQLError(detail, { start, end }, query);
+}
