@@ -1,0 +1,389 @@
+import type { Call, Expr, LabelMatcher } from '../ast.js';
+import { SeriesCollector } from './collector.js';
+import type { Evaluator, RangeInput } from './evaluator.js';
+import { histogramFraction, histogramQuantile } from './classic-histograms.js';
+import { labelJoin, labelReplace } from './functions/label.js';
+import { MAP_FUNCTIONS } from './functions/math.js';
+import { RANGE_FUNCTIONS } from './functions/range.js';
+import { compareLabels, getLabel, labelsFrom, METRIC_NAME, type Labels } from './labels.js';
+import { EvaluationError } from './result.js';
+import { stepTime, type RangeSeries, type StepSeries, type Steps, type Window } from './types.js';
+import type { Value } from './value.js';
+import { checkQuantile, notCounterInfo } from './annotations.js';
+
+/** Range functions that keep the metric name: they return a sample as it was, not a computation on it. */
+const KEEPS_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
+const DATE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'minute',
+  'hour',
+  'day_of_week',
+  'day_of_month',
+  'day_of_year',
+  'days_in_month',
+  'month',
+  'year',
+]);
+
+type VectorResult = Value & { kind: 'vector' };
+
+export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise<Value> {
+  const name = call.func.name;
+  const args = call.args.map(unwrapParens);
+  switch (name) {
+    case 'time':
+      return {
+        kind: 'scalar',
+        values: Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000),
+      };
+    case 'pi':
+      return { kind: 'scalar', values: new Float64Array(steps.count).fill(Math.PI) };
+    case 'vector': {
+      const values = await scalarArg(ev, args[0], steps);
+      return {
+        kind: 'vector',
+        series: [{ labels: [], values, present: new Uint8Array(steps.count).fill(1), dropName: false }],
+      };
+    }
+    case 'scalar':
+      return { kind: 'scalar', values: toScalar(await vectorArg(ev, args[0], steps), steps.count) };
+    case 'timestamp':
+      return timestamp(ev, args[0], steps);
+    case 'absent':
+      return absent(ev, args[0], steps);
+    case 'absent_over_time':
+      return absentOverTime(ev, args[0], steps);
+    case 'sort':
+    case 'sort_desc':
+    case 'sort_by_label':
+    case 'sort_by_label_desc':
+      if (steps.count > 1) {
+        ev.annotate(
+          'warning',
+          'sort is ineffective for range queries since results are always ordered by labels',
+          call.pos,
+        );
+      }
+      return sortVector(name, await vectorArg(ev, args[0], steps), await stringArgs(ev, args.slice(1), steps), steps);
+    case 'label_replace':
+    case 'label_join':
+      return relabel(ev, name, args, steps);
+    case 'histogram_quantile':
+      return histogramQuantile(
+        ev,
+        call,
+        await scalarArg(ev, args[0], steps),
+        await vectorArg(ev, args[1], steps),
+        steps,
+      );
+    case 'histogram_fraction': {
+      const lower = await scalarArg(ev, args[0], steps);
+      const upper = await scalarArg(ev, args[1], steps);
+      return histogramFraction(ev, call, lower, upper, await vectorArg(ev, args[2], steps), steps);
+    }
+  }
+  const range = RANGE_FUNCTIONS.get(name);
+  if (range) return rangeCall(ev, call, range, args, steps);
+  const map = MAP_FUNCTIONS.get(name);
+  if (map) {
+    if (DATE_FUNCTIONS.has(name) && args.length === 0) return dateOfStep(map, steps);
+    return mapCall(ev, map, args, steps);
+  }
+  throw new EvaluationError(`function "${name}" is not supported by vigil's engine`);
+}
+
+function unwrapParens(expr: Expr): Expr {
+  return expr.kind === 'ParenExpr' ? unwrapParens(expr.expr) : expr;
+}
+
+async function vectorArg(ev: Evaluator, expr: Expr | undefined, steps: Steps): Promise<readonly StepSeries[]> {
+  if (!expr) throw new EvaluationError('missing argument');
+  const value = await ev.eval(expr, steps);
+  if (value.kind !== 'vector') throw new EvaluationError(`expected instant vector, got ${value.kind}`);
+  return value.series;
+}
+
+async function scalarArg(ev: Evaluator, expr: Expr | undefined, steps: Steps): Promise<Float64Array> {
+  if (!expr) throw new EvaluationError('missing argument');
+  const value = await ev.eval(expr, steps);
+  if (value.kind !== 'scalar') throw new EvaluationError(`expected scalar, got ${value.kind}`);
+  return value.values;
+}
+
+async function stringArgs(ev: Evaluator, exprs: readonly Expr[], steps: Steps): Promise<string[]> {
+  const out: string[] = [];
+  for (const expr of exprs) {
+    const value = await ev.eval(expr, steps);
+    if (value.kind !== 'string') throw new EvaluationError(`expected string, got ${value.kind}`);
+    out.push(value.value);
+  }
+  return out;
+}
+
+/** `scalar(v)`: the value of the only series, NaN when there are none or several. */
+function toScalar(series: readonly StepSeries[], count: number): Float64Array {
+  const out = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let found = 0;
+    let value = Number.NaN;
+    for (const s of series) {
+      if (s.present[i] !== 1) continue;
+      found++;
+      value = s.values[i] as number;
+    }
+    out[i] = found === 1 ? value : Number.NaN;
+  }
+  return out;
+}
+
+/** `timestamp(v)`: a selector's sample times, or the evaluation time of computed samples. */
+async function timestamp(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+  if (arg?.kind === 'VectorSelector') {
+    const series = await ev.selectVector(arg, steps, true);
+    return { kind: 'vector', series: series.map((s) => ({ ...s, dropName: true })) };
+  }
+  const series = await vectorArg(ev, arg, steps);
+  const times = Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000);
+  return { kind: 'vector', series: series.map((s) => ({ ...s, values: times.slice(), dropName: true })) };
+}
+
+/** The labels `absent()` gives: the selector's equality matchers, a label matched twice left out (Prometheus's rule). */
+function absentLabels(matchers: readonly LabelMatcher[]): Labels {
+  const values = new Map<string, string>();
+  const seen = new Set<string>();
+  for (const matcher of matchers) {
+    if (matcher.name === METRIC_NAME) continue;
+    if (matcher.type === '=' && !seen.has(matcher.name)) {
+      values.set(matcher.name, matcher.value);
+      seen.add(matcher.name);
+    } else {
+      values.delete(matcher.name);
+    }
+  }
+  return labelsFrom(values);
+}
+
+function oneSeries(labels: Labels, present: Uint8Array): VectorResult {
+  if (!present.includes(1)) return { kind: 'vector', series: [] };
+  const values = new Float64Array(present.length).fill(1);
+  return { kind: 'vector', series: [{ labels, values, present, dropName: false }] };
+}
+
+async function absent(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+  const series = await vectorArg(ev, arg, steps);
+  const present = new Uint8Array(steps.count).fill(1);
+  for (const s of series) for (let i = 0; i < steps.count; i++) if (s.present[i] === 1) present[i] = 0;
+  const labels = arg?.kind === 'VectorSelector' ? absentLabels(arg.matchers) : [];
+  return oneSeries(labels, present);
+}
+
+async function absentOverTime(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+  if (arg?.kind !== 'MatrixSelector' && arg?.kind !== 'SubqueryExpr')
+    throw new EvaluationError('expected range vector');
+  const input = await ev.rangeInput(arg, steps);
+  const present = new Uint8Array(steps.count).fill(1);
+  for (const s of input.series) {
+    forEachWindow(s, input, steps.count, (i, window) => {
+      if (window.to > window.from) present[i] = 0;
+    });
+  }
+  const labels = arg.kind === 'MatrixSelector' ? absentLabels(arg.selector.matchers) : [];
+  return oneSeries(labels, present);
+}
+
+/**
+ * Walks a series' windows step by step with two indexes that only move forward (the windows' ends never go back),
+ * so all the steps of a range query cost one pass over the samples rather than a search per step.
+ */
+function forEachWindow(
+  series: RangeSeries,
+  input: RangeInput,
+  count: number,
+  visit: (step: number, window: Window) => void,
+  steps?: Steps,
+): void {
+  const { timestamps } = series;
+  const window = {
+    timestamps,
+    values: series.values,
+    from: 0,
+    to: 0,
+    start: 0,
+    end: 0,
+    stepTime: 0,
+  };
+  for (let i = 0; i < count; i++) {
+    const end = input.ends[i] as number;
+    const start = end - input.range;
+    if (i > 0 && end < (input.ends[i - 1] as number)) {
+      window.from = 0;
+      window.to = 0;
+    }
+    while (window.to < timestamps.length && (timestamps[window.to] as number) <= end) window.to++;
+    while (window.from < window.to && (timestamps[window.from] as number) <= start) window.from++;
+    window.start = start;
+    window.end = end;
+    window.stepTime = steps ? stepTime(steps, i) : end;
+    visit(i, window);
+  }
+}
+
+async function rangeCall(
+  ev: Evaluator,
+  call: Call,
+  fn: (window: Window, args: readonly number[]) => number | undefined,
+  args: readonly Expr[],
+  steps: Steps,
+): Promise<Value> {
+  const name = call.func.name;
+  const matrixIndex = args.findIndex((arg) => arg.kind === 'MatrixSelector' || arg.kind === 'SubqueryExpr');
+  const matrixArg = args[matrixIndex];
+  if (!matrixArg || (matrixArg.kind !== 'MatrixSelector' && matrixArg.kind !== 'SubqueryExpr')) {
+    throw new EvaluationError(`${name}: expected a range vector argument`);
+  }
+  const scalars: Float64Array[] = [];
+  for (const [index, arg] of args.entries()) if (index !== matrixIndex) scalars.push(await scalarArg(ev, arg, steps));
+  const input = await ev.rangeInput(matrixArg, steps);
+  const keepsName = KEEPS_NAME.has(name);
+  const stepArgs: number[] = scalars.map(() => 0);
+  const out: StepSeries[] = [];
+  let points = 0;
+  for (const series of input.series) {
+    const values = new Float64Array(steps.count);
+    const present = new Uint8Array(steps.count);
+    let any = false;
+    forEachWindow(
+      series,
+      input,
+      steps.count,
+      (i, window) => {
+        if (window.to === window.from) return;
+        for (let a = 0; a < scalars.length; a++) stepArgs[a] = (scalars[a] as Float64Array)[i] as number;
+        let value: number | undefined;
+        try {
+          value = fn(window, stepArgs);
+        } catch (error) {
+          throw new EvaluationError(error instanceof Error ? error.message : String(error));
+        }
+        if (value === undefined) return;
+        if (name === 'quantile_over_time') checkQuantile(ev, stepArgs[0] ?? Number.NaN, call.args[0]);
+        values[i] = value;
+        present[i] = 1;
+        any = true;
+        points++;
+      },
+      steps,
+    );
+    if (any && (name === 'rate' || name === 'increase')) notCounterInfo(ev, series.labels, call.args[matrixIndex]);
+    if (any) out.push({ labels: series.labels, values, present, dropName: keepsName ? series.dropName : true });
+    if ((out.length & 1023) === 0) ev.checkpoint();
+  }
+  ev.countSamples(points);
+  return { kind: 'vector', series: out };
+}
+
+async function mapCall(
+  ev: Evaluator,
+  fn: (value: number, args: readonly number[]) => number | undefined,
+  args: readonly Expr[],
+  steps: Steps,
+): Promise<Value> {
+  const series = await vectorArg(ev, args[0], steps);
+  const scalars: Float64Array[] = [];
+  for (const arg of args.slice(1)) scalars.push(await scalarArg(ev, arg, steps));
+  const stepArgs: number[] = scalars.map(() => 0);
+  const out: StepSeries[] = [];
+  for (const s of series) {
+    const values = new Float64Array(steps.count);
+    const present = new Uint8Array(steps.count);
+    let any = false;
+    for (let i = 0; i < steps.count; i++) {
+      if (s.present[i] !== 1) continue;
+      for (let a = 0; a < scalars.length; a++) stepArgs[a] = (scalars[a] as Float64Array)[i] as number;
+      const value = fn(s.values[i] as number, stepArgs);
+      if (value === undefined) continue;
+      values[i] = value;
+      present[i] = 1;
+      any = true;
+    }
+    if (any) out.push({ labels: s.labels, values, present, dropName: true });
+  }
+  return { kind: 'vector', series: out };
+}
+
+/** A date function without arguments: of the evaluation time, as one series without labels. */
+function dateOfStep(fn: (value: number, args: readonly number[]) => number | undefined, steps: Steps): Value {
+  const values = new Float64Array(steps.count);
+  const present = new Uint8Array(steps.count);
+  for (let i = 0; i < steps.count; i++) {
+    const value = fn(Math.trunc(stepTime(steps, i) / 1000), []);
+    if (value === undefined) continue;
+    values[i] = value;
+    present[i] = 1;
+  }
+  return { kind: 'vector', series: [{ labels: [], values, present, dropName: false }] };
+}
+
+/**
+ * sort(), sort_desc(), sort_by_label(): the order only means something in an instant query's vector (a range
+ * query's matrix is always sorted by labels), so they reorder the series and otherwise pass them through.
+ */
+function sortVector(name: string, series: readonly StepSeries[], labelNames: readonly string[], steps: Steps): Value {
+  if (steps.count !== 1) return { kind: 'vector', series };
+  const sorted = series.filter((s) => s.present[0] === 1);
+  const value = (s: StepSeries): number => s.values[0] as number;
+  if (name === 'sort' || name === 'sort_desc') {
+    const sign = name === 'sort' ? 1 : -1;
+    // NaN goes last either way, as in Prometheus.
+    sorted.sort((a, b) => {
+      const x = value(a);
+      const y = value(b);
+      if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
+      return sign * (x - y);
+    });
+  } else {
+    const sign = name === 'sort_by_label' ? 1 : -1;
+    sorted.sort((a, b) => {
+      for (const label of labelNames) {
+        const cmp = naturalCompare(getLabel(a.labels, label), getLabel(b.labels, label));
+        if (cmp !== 0) return sign * cmp;
+      }
+      return sign * compareLabels(a.labels, b.labels);
+    });
+  }
+  return { kind: 'vector', series: sorted };
+}
+
+/** Natural order of label values ("a2" before "a10"), as sort_by_label compares them. */
+function naturalCompare(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+async function relabel(ev: Evaluator, name: string, args: readonly Expr[], steps: Steps): Promise<Value> {
+  const strings = await stringArgs(ev, args.slice(1), steps);
+  const relabelOne = (labels: Labels): Labels => {
+    if (name === 'label_replace') {
+      const [dst = '', replacement = '', src = '', regex = ''] = strings;
+      return labelReplace(labels, dst, replacement, src, regex);
+    }
+    const [dst = '', separator = '', ...sources] = strings;
+    return labelJoin(labels, dst, separator, sources);
+  };
+  // The arguments are checked before the vector is evaluated, so that a bad regex fails even on an empty vector.
+  try {
+    relabelOne([]);
+  } catch (error) {
+    throw new EvaluationError(error instanceof Error ? error.message : String(error));
+  }
+  const series = await vectorArg(ev, args[0], steps);
+  const dst = strings[0] ?? '';
+  const collector = new SeriesCollector(steps.count);
+  for (const s of series) {
+    const labels = relabelOne(s.labels);
+    const dropName = dst === METRIC_NAME && labels !== s.labels ? false : s.dropName;
+    const target = collector.series(labels, dropName);
+    for (let i = 0; i < steps.count; i++) {
+      if (s.present[i] === 1) SeriesCollector.set(target, i, s.values[i] as number);
+    }
+  }
+  return { kind: 'vector', series: collector.result() };
+}

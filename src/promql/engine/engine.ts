@@ -1,0 +1,172 @@
+import { documentedType, exprType } from '../ast.js';
+import { parse } from '../parse.js';
+import { Evaluator } from './evaluator.js';
+import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.js';
+import { DUPLICATE_LABELSET } from './collector.js';
+import { EvaluationError, type QueryResult, type QueryValue, type RangeResultSeries } from './result.js';
+import type { Storage } from './storage.js';
+import { stepTime, type StepSeries, type Steps } from './types.js';
+import type { Value } from './value.js';
+
+export interface EngineOptions {
+  /** How far back an instant selector looks for a sample (ms); Prometheus's default is 5 minutes. */
+  readonly lookbackDelta?: number;
+  /** The most samples a query may hold at once (Prometheus's --query.max-samples, 50 million by default). */
+  readonly maxSamples?: number;
+  /** Milliseconds a query may run (Prometheus's --query.timeout, 2 minutes by default). */
+  readonly timeout?: number;
+  /** The step of a subquery written without one (`x[1h:]`), in ms; Prometheus uses the global evaluation interval. */
+  readonly noStepSubqueryInterval?: number;
+  /** Accept Prometheus's experimental functions (`--enable-feature=promql-experimental-functions`). */
+  readonly experimentalFunctions?: boolean;
+}
+
+const DEFAULTS = {
+  lookbackDelta: 5 * 60_000,
+  maxSamples: 50_000_000,
+  timeout: 2 * 60_000,
+  noStepSubqueryInterval: 60_000,
+  experimentalFunctions: false,
+};
+
+/**
+ * vigil's PromQL engine: parses a query, evaluates it against a Storage and returns Prometheus's result shapes. It
+ * knows nothing of HTTP, tenants or the storage behind the interface.
+ */
+export class Engine {
+  private readonly options: Required<EngineOptions>;
+
+  constructor(
+    private readonly storage: Storage,
+    options: EngineOptions = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  /** Evaluates `query` at one time (ms). */
+  instantQuery(query: string, time: number, signal?: AbortSignal): Promise<QueryResult> {
+    return this.run(query, { start: time, interval: 0, count: 1 }, 'instant', signal);
+  }
+
+  /** Evaluates `query` at every `step` ms from `start` to `end` (inclusive). */
+  rangeQuery(query: string, start: number, end: number, step: number, signal?: AbortSignal): Promise<QueryResult> {
+    if (!(step > 0)) {
+      return Promise.reject(
+        new EvaluationError('zero or negative query resolution step widths are not accepted. Try a positive integer'),
+      );
+    }
+    if (end < start) return Promise.reject(new EvaluationError('end timestamp must not be before start time'));
+    const count = Math.floor((end - start) / step) + 1;
+    return this.run(query, { start, interval: step, count }, 'range', signal);
+  }
+
+  private async run(
+    query: string,
+    steps: Steps,
+    mode: 'instant' | 'range',
+    signal?: AbortSignal,
+  ): Promise<QueryResult> {
+    const expr = parse(query, { enableExperimentalFunctions: this.options.experimentalFunctions });
+    const type = exprType(expr);
+    if (mode === 'range' && type !== 'scalar' && type !== 'vector') {
+      throw new EvaluationError(
+        `invalid expression type "${documentedType(type)}" for range query, must be Scalar or instant Vector`,
+      );
+    }
+    const evaluator = new Evaluator(this.storage, {
+      lookbackDelta: this.options.lookbackDelta,
+      maxSamples: this.options.maxSamples,
+      noStepSubqueryInterval: this.options.noStepSubqueryInterval,
+      deadline: Date.now() + this.options.timeout,
+      start: steps.start,
+      end: stepTime(steps, steps.count - 1),
+      query,
+      ...(signal ? { signal } : {}),
+    });
+    const value = await evaluator.eval(expr, steps);
+    return {
+      value: toQueryValue(value, steps, mode),
+      warnings: [...evaluator.warnings],
+      infos: [...evaluator.infos],
+    };
+  }
+}
+
+/** Removes `__name__` from series marked for it (Prometheus 3's delayed name removal). */
+function finalLabels(series: StepSeries): Labels {
+  return series.dropName ? dropMetricName(series.labels) : series.labels;
+}
+
+function toQueryValue(value: Value, steps: Steps, mode: 'instant' | 'range'): QueryValue {
+  const t = steps.start;
+  switch (value.kind) {
+    case 'scalar':
+      if (mode === 'instant') return { resultType: 'scalar', result: { t, v: value.values[0] as number } };
+      return {
+        resultType: 'matrix',
+        result: [{ labels: [], ...points(value.values, new Uint8Array(steps.count).fill(1), steps) }],
+      };
+    case 'string':
+      return { resultType: 'string', result: { t, v: value.value } };
+    case 'matrix': {
+      const result = value.series
+        .map((s) => ({
+          labels: s.dropName ? dropMetricName(s.labels) : s.labels,
+          timestamps: [...s.timestamps],
+          values: [...s.values],
+        }))
+        .sort((a, b) => compareLabels(a.labels, b.labels));
+      return { resultType: 'matrix', result };
+    }
+    case 'vector': {
+      if (mode === 'instant') {
+        const seen = new Set<string>();
+        const result = value.series
+          .filter((s) => s.present[0] === 1)
+          .map((s) => {
+            const labels = finalLabels(s);
+            const key = labelsKey(labels);
+            if (seen.has(key)) throw new EvaluationError(DUPLICATE_LABELSET);
+            seen.add(key);
+            return { labels, t, v: s.values[0] as number };
+          });
+        return { resultType: 'vector', result };
+      }
+      return { resultType: 'matrix', result: mergeSameLabels(value.series, steps) };
+    }
+  }
+}
+
+function points(values: Float64Array, present: Uint8Array, steps: Steps): { timestamps: number[]; values: number[] } {
+  const out = { timestamps: [] as number[], values: [] as number[] };
+  for (let i = 0; i < steps.count; i++) {
+    if (present[i] !== 1) continue;
+    out.timestamps.push(stepTime(steps, i));
+    out.values.push(values[i] as number);
+  }
+  return out;
+}
+
+/** A range query's matrix: series that became equal once names were dropped are merged, unless they overlap. */
+function mergeSameLabels(series: readonly StepSeries[], steps: Steps): RangeResultSeries[] {
+  const merged = new Map<string, { labels: Labels; values: Float64Array; present: Uint8Array }>();
+  for (const s of series) {
+    const labels = finalLabels(s);
+    const key = labelsKey(labels);
+    const target = merged.get(key);
+    if (!target) {
+      merged.set(key, { labels, values: s.values.slice(), present: s.present.slice() });
+      continue;
+    }
+    for (let i = 0; i < steps.count; i++) {
+      if (s.present[i] !== 1) continue;
+      if (target.present[i] === 1) throw new EvaluationError(DUPLICATE_LABELSET);
+      target.present[i] = 1;
+      target.values[i] = s.values[i] as number;
+    }
+  }
+  return [...merged.values()]
+    .filter((s) => s.present.includes(1))
+    .map((s) => ({ labels: s.labels, ...points(s.values, s.present, steps) }))
+    .sort((a, b) => compareLabels(a.labels, b.labels));
+}

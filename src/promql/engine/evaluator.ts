@@ -1,0 +1,309 @@
+import type { Expr, MatrixSelector, PosRange, SubqueryExpr, VectorSelector } from '../ast.js';
+import { lineColumn } from '../errors.js';
+import { evalAggregate } from './aggregate.js';
+import { evalBinary } from './binary.js';
+import { evalCall } from './calls.js';
+import { EvaluationError } from './result.js';
+import { isStepInvariant } from './step-invariant.js';
+import type { Storage } from './storage.js';
+import { stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
+import { scalarOf, type Value } from './value.js';
+
+export interface EvaluatorOptions {
+  readonly lookbackDelta: number;
+  readonly maxSamples: number;
+  readonly noStepSubqueryInterval: number;
+  /** Epoch ms after which evaluation stops with a timeout. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal;
+  /** The query's first and last evaluation times, which `@ start()` and `@ end()` stand for. */
+  readonly start: number;
+  readonly end: number;
+  /** The query text, for the positions annotations end with. */
+  readonly query: string;
+}
+
+/** A range-vector argument made ready for windowing: each step's window is `(ends[i] - range, ends[i]]`. */
+export interface RangeInput {
+  readonly series: readonly RangeSeries[];
+  readonly ends: Float64Array;
+  readonly range: number;
+}
+
+/**
+ * Evaluates an AST over a set of steps. Each node yields its value at every step at once (see types.ts); a subtree
+ * that is the same at every step (`@`) is evaluated for one step and repeated.
+ */
+export class Evaluator {
+  /** Prometheus's annotations, each message once: `PromQL warning: … (1:5)`. */
+  readonly warnings = new Set<string>();
+  readonly infos = new Set<string>();
+
+  constructor(
+    readonly storage: Storage,
+    readonly options: EvaluatorOptions,
+  ) {}
+
+  /** Records an annotation about the expression at `pos`; `message` is Prometheus's text without its prefix. */
+  annotate(kind: 'warning' | 'info', message: string, pos: PosRange): void {
+    const prefix = kind === 'warning' ? 'PromQL warning' : 'PromQL info';
+    const text = `${prefix}: ${message} (${lineColumn(this.options.query, pos.start)})`;
+    (kind === 'warning' ? this.warnings : this.infos).add(text);
+  }
+
+  /** Stops the query if it was cancelled or ran out of time; called between nodes and inside long loops. */
+  checkpoint(): void {
+    if (this.options.signal?.aborted)
+      throw new EvaluationError('query was canceled in expression evaluation', 'canceled');
+    if (Date.now() > this.options.deadline)
+      throw new EvaluationError('query timed out in expression evaluation', 'timeout');
+  }
+
+  /** Prometheus's sample limit: no node may hold more than maxSamples points at once. */
+  countSamples(points: number): void {
+    if (points > this.options.maxSamples) {
+      throw new EvaluationError(
+        'query processing would load too many samples into memory in query execution',
+        'too_many_samples',
+      );
+    }
+  }
+
+  async eval(expr: Expr, steps: Steps): Promise<Value> {
+    this.checkpoint();
+    if (steps.count > 1 && isStepInvariant(expr) && expr.kind !== 'NumberLiteral' && expr.kind !== 'StringLiteral') {
+      if (expr.kind !== 'MatrixSelector' && expr.kind !== 'SubqueryExpr') {
+        const once = await this.evalNode(expr, { start: steps.start, interval: steps.interval, count: 1 });
+        return repeat(once, steps.count);
+      }
+    }
+    return this.evalNode(expr, steps);
+  }
+
+  private async evalNode(expr: Expr, steps: Steps): Promise<Value> {
+    switch (expr.kind) {
+      case 'NumberLiteral':
+        return scalarOf(steps.count, expr.value);
+      case 'StringLiteral':
+        return { kind: 'string', value: expr.value };
+      case 'ParenExpr':
+        return this.eval(expr.expr, steps);
+      case 'UnaryExpr':
+        return this.evalUnary(expr.op, expr.expr, steps);
+      case 'VectorSelector':
+        return { kind: 'vector', series: await this.selectVector(expr, steps, false) };
+      case 'MatrixSelector':
+      case 'SubqueryExpr':
+        return { kind: 'matrix', series: windowSamples(await this.rangeInput(expr, steps), steps.count - 1) };
+      case 'BinaryExpr':
+        return evalBinary(this, expr, steps);
+      case 'AggregateExpr':
+        return evalAggregate(this, expr, steps);
+      case 'Call':
+        return evalCall(this, expr, steps);
+    }
+  }
+
+  private async evalUnary(op: '-' | '+', operand: Expr, steps: Steps): Promise<Value> {
+    const value = await this.eval(operand, steps);
+    if (op === '+') return value;
+    if (value.kind === 'scalar') return { kind: 'scalar', values: value.values.map((v) => -v) };
+    if (value.kind !== 'vector') throw new EvaluationError(`unary minus on ${value.kind}`);
+    return {
+      kind: 'vector',
+      series: value.series.map((s) => ({ ...s, values: s.values.map((v) => -v), dropName: true })),
+    };
+  }
+
+  /** The time a selector reads at for each step: the step's time or its `@`, less its offset. */
+  selectorTimes(at: number | 'start' | 'end' | null, offset: number, steps: Steps): Float64Array {
+    const times = new Float64Array(steps.count);
+    const fixed = at === 'start' ? this.options.start : at === 'end' ? this.options.end : at;
+    for (let i = 0; i < steps.count; i++) times[i] = (fixed ?? stepTime(steps, i)) - offset;
+    return times;
+  }
+
+  /**
+   * An instant-vector selector: at each step the newest sample no older than the lookback delta, unless that sample
+   * is a staleness marker. With `timestamps`, the value is the sample's time in seconds (for `timestamp()`).
+   */
+  async selectVector(selector: VectorSelector, steps: Steps, timestamps: boolean): Promise<StepSeries[]> {
+    const times = this.selectorTimes(selector.at, selector.offset, steps);
+    const lookback = this.options.lookbackDelta;
+    const data = await this.storage.select(
+      selector.matchers,
+      { start: min(times) - lookback + 1, end: max(times) },
+      this.options.signal,
+    );
+    this.checkpoint();
+    const out: StepSeries[] = [];
+    let points = 0;
+    for (const series of data) {
+      const { timestamps: ts, values: vs, stale } = series;
+      const values = new Float64Array(steps.count);
+      const present = new Uint8Array(steps.count);
+      let next = 0;
+      let any = false;
+      for (let i = 0; i < steps.count; i++) {
+        const t = times[i] as number;
+        if (next > 0 && (ts[next - 1] as number) > t) next = 0; // times go back only with a negative step; never here
+        while (next < ts.length && (ts[next] as number) <= t) next++;
+        const k = next - 1;
+        if (k < 0 || (ts[k] as number) <= t - lookback || stale?.[k] === 1) continue;
+        values[i] = timestamps ? (ts[k] as number) / 1000 : (vs[k] as number);
+        present[i] = 1;
+        any = true;
+        points++;
+      }
+      if (any) out.push({ labels: series.labels, values, present, dropName: false });
+    }
+    this.countSamples(points);
+    return out;
+  }
+
+  /** A range selector or subquery, its samples fetched or computed once for all the steps' windows. */
+  async rangeInput(expr: MatrixSelector | SubqueryExpr, steps: Steps): Promise<RangeInput> {
+    if (expr.kind === 'MatrixSelector') {
+      const { selector, range } = expr;
+      const ends = this.selectorTimes(selector.at, selector.offset, steps);
+      const data = await this.storage.select(
+        selector.matchers,
+        { start: min(ends) - range + 1, end: max(ends) },
+        this.options.signal,
+      );
+      this.checkpoint();
+      const series = data.map((s): RangeSeries => withoutStale(s.labels, s.timestamps, s.values, s.stale));
+      this.countSamples(maxWindowPoints(series, ends, range));
+      return { series, ends, range };
+    }
+    return this.subquery(expr, steps);
+  }
+
+  private async subquery(expr: SubqueryExpr, steps: Steps): Promise<RangeInput> {
+    const ends = this.selectorTimes(expr.at, expr.offset, steps);
+    const step = expr.step > 0 ? expr.step : this.options.noStepSubqueryInterval;
+    const first = min(ends) - expr.range;
+    // Subquery steps are aligned to multiples of the step, counted from the epoch (Go's truncating division).
+    let start = step * Math.trunc(first / step);
+    if (start <= first) start += step;
+    const last = max(ends);
+    const count = last < start ? 0 : Math.floor((last - start) / step) + 1;
+    if (count === 0) return { series: [], ends, range: expr.range };
+    const inner = await this.eval(expr.expr, { start, interval: count > 1 ? step : 0, count });
+    if (inner.kind !== 'vector') throw new EvaluationError('subquery is only allowed on instant vector');
+    const series = inner.series.map((s): RangeSeries => {
+      const ts: number[] = [];
+      const vs: number[] = [];
+      for (let i = 0; i < count; i++) {
+        if (s.present[i] !== 1) continue;
+        ts.push(start + i * step);
+        vs.push(s.values[i] as number);
+      }
+      return {
+        labels: s.labels,
+        timestamps: Float64Array.from(ts),
+        values: Float64Array.from(vs),
+        dropName: s.dropName,
+      };
+    });
+    this.countSamples(maxWindowPoints(series, ends, expr.range));
+    return { series, ends, range: expr.range };
+  }
+}
+
+function withoutStale(
+  labels: RangeSeries['labels'],
+  timestamps: Float64Array,
+  values: Float64Array,
+  stale: Uint8Array | undefined,
+): RangeSeries {
+  if (!stale?.includes(1)) return { labels, timestamps, values, dropName: false };
+  const keep: number[] = [];
+  for (let i = 0; i < timestamps.length; i++) if (stale[i] !== 1) keep.push(i);
+  return {
+    labels,
+    timestamps: Float64Array.from(keep, (i) => timestamps[i] as number),
+    values: Float64Array.from(keep, (i) => values[i] as number),
+    dropName: false,
+  };
+}
+
+/** The samples of each series inside the window of one step, for a range vector returned as it is. */
+function windowSamples(input: RangeInput, stepIndex: number): RangeSeries[] {
+  const end = input.ends[stepIndex] as number;
+  const start = end - input.range;
+  const out: RangeSeries[] = [];
+  for (const s of input.series) {
+    const from = firstAfter(s.timestamps, start);
+    const to = firstAfter(s.timestamps, end);
+    if (to > from) {
+      out.push({
+        labels: s.labels,
+        timestamps: s.timestamps.slice(from, to),
+        values: s.values.slice(from, to),
+        dropName: s.dropName,
+      });
+    }
+  }
+  return out;
+}
+
+/** Index of the first timestamp greater than `t`. */
+export function firstAfter(timestamps: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = timestamps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((timestamps[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The most points all windows of one step hold together: Prometheus's count for a range selector. */
+function maxWindowPoints(series: readonly RangeSeries[], ends: Float64Array, range: number): number {
+  const perStep = new Float64Array(ends.length);
+  for (const s of series) {
+    let from = 0;
+    let to = 0;
+    for (let i = 0; i < ends.length; i++) {
+      const end = ends[i] as number;
+      while (to < s.timestamps.length && (s.timestamps[to] as number) <= end) to++;
+      while (from < to && (s.timestamps[from] as number) <= end - range) from++;
+      perStep[i] = (perStep[i] as number) + (to - from);
+    }
+  }
+  return max(perStep);
+}
+
+function repeat(value: Value, count: number): Value {
+  const fill = (source: Float64Array): Float64Array => new Float64Array(count).fill(source[0] as number);
+  switch (value.kind) {
+    case 'scalar':
+      return { kind: 'scalar', values: fill(value.values) };
+    case 'vector':
+      return {
+        kind: 'vector',
+        series: value.series.map((s) => ({
+          labels: s.labels,
+          values: fill(s.values),
+          present: new Uint8Array(count).fill(s.present[0] as number),
+          dropName: s.dropName,
+        })),
+      };
+    default:
+      return value;
+  }
+}
+
+function min(values: Float64Array): number {
+  let m = Infinity;
+  for (const v of values) if (v < m) m = v;
+  return m;
+}
+
+function max(values: Float64Array): number {
+  let m = -Infinity;
+  for (const v of values) if (v > m) m = v;
+  return m;
+}

@@ -1,0 +1,41 @@
+import type { Labels } from './labels.js';
+
+/** The value of a query, in the four shapes of Prometheus's HTTP API (times in milliseconds). */
+export interface InstantSample {
+  readonly labels: Labels;
+  readonly t: number;
+  readonly v: number;
+}
+
+export interface RangeResultSeries {
+  readonly labels: Labels;
+  readonly timestamps: readonly number[];
+  readonly values: readonly number[];
+}
+
+export type QueryValue =
+  | { readonly resultType: 'scalar'; readonly result: { readonly t: number; readonly v: number } }
+  | { readonly resultType: 'string'; readonly result: { readonly t: number; readonly v: string } }
+  | { readonly resultType: 'vector'; readonly result: readonly InstantSample[] }
+  | { readonly resultType: 'matrix'; readonly result: readonly RangeResultSeries[] };
+
+export interface QueryResult {
+  readonly value: QueryValue;
+  /** Prometheus's annotations: warnings and infos, each ending with the position in the query. */
+  readonly warnings: readonly string[];
+  readonly infos: readonly string[];
+}
+
+/**
+ * A query that failed while being evaluated (the parser's errors are PromQLError). `kind` follows Prometheus's API
+ * error types: `execution` (bad data at run time, e.g. duplicate series), `timeout`, `canceled`, `too_many_samples`.
+ */
+export class EvaluationError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'execution' | 'timeout' | 'canceled' | 'too_many_samples' = 'execution',
+  ) {
+    super(message);
+    this.name = 'EvaluationError';
+  }
+}
