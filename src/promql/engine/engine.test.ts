@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Engine, type EngineOptions } from './engine.js';
+import { labelsFrom, type Labels } from './labels.js';
+import { compileMatchers } from './matchers.js';
+import { EvaluationError, type QueryValue } from './result.js';
+import type { SeriesData, Storage } from './storage.js';
+
+const MINUTE = 60_000;
+
+interface Fixture {
+  readonly labels: Readonly<Record<string, string>>;
+  /** [time ms, value] pairs; value `'stale'` is a staleness marker. */
+  readonly samples: readonly (readonly [number, number | 'stale'])[];
+}
+
+/** A store over fixed series that counts its selects and can be slowed down, to test the engine against. */
+class FixedStorage implements Storage {
+  selects = 0;
+  private readonly data: SeriesData[];
+
+  constructor(
+    fixtures: readonly Fixture[],
+    private readonly delayMs = 0,
+  ) {
+    this.data = fixtures.map((f) => ({
+      labels: labelsFrom(f.labels),
+      timestamps: Float64Array.from(f.samples, ([t]) => t),
+      values: Float64Array.from(f.samples, ([, v]) => (v === 'stale' ? Number.NaN : v)),
+      stale: Uint8Array.from(f.samples, ([, v]) => (v === 'stale' ? 1 : 0)),
+    }));
+  }
+
+  async select(...[matchers]: Parameters<Storage['select']>): Promise<readonly SeriesData[]> {
+    this.selects++;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const test = compileMatchers(matchers);
+    return this.data.filter((s) => test(s.labels));
+  }
+}
+
+function every(stepMs: number, values: readonly number[]): [number, number][] {
+  return values.map((v, i) => [i * stepMs, v]);
+}
+
+function engineOf(fixtures: readonly Fixture[], options: EngineOptions = {}, delayMs = 0) {
+  const storage = new FixedStorage(fixtures, delayMs);
+  return { storage, engine: new Engine(storage, options) };
+}
+
+function labelText(labels: Labels): string {
+  return `{${labels.map((l) => `${l.name}="${l.value}"`).join(', ')}}`;
+}
+
+/** A result as comparable plain data: `{labels} v` lines, or `{labels} t=v …` for matrices. */
+function plain(value: QueryValue): string[] | number | string {
+  switch (value.resultType) {
+    case 'scalar':
+      return value.result.v;
+    case 'string':
+      return value.result.v;
+    case 'vector':
+      return value.result.map((s) => `${labelText(s.labels)} ${s.v}`);
+    case 'matrix':
+      return value.result.map(
+        (s) => `${labelText(s.labels)} ${s.timestamps.map((t, i) => `${t / 1000}s=${s.values[i]}`).join(' ')}`,
+      );
+  }
+}
+
+async function rejection(promise: Promise<unknown>): Promise<EvaluationError> {
+  const error = await promise.then(
+    () => assert.fail('expected the query to fail'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof EvaluationError, `expected an EvaluationError, got ${String(error)}`);
+  return error;
+}
+
+const requests: Fixture[] = [
+  { labels: { __name__: 'requests_total', job: 'api' }, samples: every(MINUTE, [0, 60, 120, 180, 240, 300]) },
+  { labels: { __name__: 'requests_total', job: 'web' }, samples: every(MINUTE, [0, 120, 240, 360, 480, 600]) },
+];
+
+describe('PromQL engine', () => {
+  it('an instant selector looks back 5 minutes, left-open, and a staleness marker ends the series', async () => {
+    const { engine } = engineOf([
+      { labels: { __name__: 'm', s: 'old' }, samples: [[0, 1]] },
+      {
+        labels: { __name__: 'm', s: 'stale' },
+        samples: [
+          [0, 2],
+          [MINUTE, 'stale'],
+          [3 * MINUTE, 3],
+        ],
+      },
+    ]);
+    assert.deepEqual(plain((await engine.instantQuery('m', 5 * MINUTE - 1)).value), [
+      '{__name__="m", s="old"} 1',
+      '{__name__="m", s="stale"} 3',
+    ]);
+    assert.deepEqual(plain((await engine.instantQuery('m', 5 * MINUTE)).value), ['{__name__="m", s="stale"} 3']);
+    assert.deepEqual(plain((await engine.instantQuery('m', 2 * MINUTE)).value), ['{__name__="m", s="old"} 1']);
+  });
+
+  it('a range query gives every step in one pass, sorted by labels, each step equal to the instant query', async () => {
+    const { engine } = engineOf(requests);
+    const range = await engine.rangeQuery('sum by (job) (rate(requests_total[2m]))', 2 * MINUTE, 5 * MINUTE, MINUTE);
+    assert.deepEqual(plain(range.value), [
+      '{job="api"} 120s=1 180s=1 240s=1 300s=1',
+      '{job="web"} 120s=2 180s=2 240s=2 300s=2',
+    ]);
+    const instant = await engine.instantQuery('sum by (job) (rate(requests_total[2m]))', 4 * MINUTE);
+    assert.deepEqual(plain(instant.value), ['{job="api"} 1', '{job="web"} 2']);
+  });
+
+  it('evaluates a subtree with @ once for all the steps', async () => {
+    const { engine, storage } = engineOf(requests);
+    const result = await engine.rangeQuery('requests_total{job="api"} @ 120', 0, 5 * MINUTE, MINUTE);
+    assert.deepEqual(plain(result.value), [
+      '{__name__="requests_total", job="api"} 0s=120 60s=120 120s=120 180s=120 240s=120 300s=120',
+    ]);
+    assert.equal(storage.selects, 1);
+  });
+
+  it('drops the name of computed series only at the end, and refuses two series that end up alike', async () => {
+    const { engine } = engineOf([
+      { labels: { __name__: 'a_total', x: '1' }, samples: every(MINUTE, [0, 60, 120]) },
+      { labels: { __name__: 'b_total', x: '1' }, samples: every(MINUTE, [0, 60, 120]) },
+    ]);
+    const error = await rejection(
+      engine.instantQuery('rate(a_total[5m]) or on(__name__) rate(b_total[5m])', 2 * MINUTE),
+    );
+    assert.equal(error.message, 'vector cannot contain metrics with the same labelset');
+    assert.deepEqual(plain((await engine.instantQuery('last_over_time({x="1"}[5m]) > 0', 2 * MINUTE)).value), [
+      '{__name__="a_total", x="1"} 120',
+      '{__name__="b_total", x="1"} 120',
+    ]);
+  });
+
+  it('reports many-to-many matching with the duplicate series', async () => {
+    const { engine } = engineOf([
+      { labels: { __name__: 'lhs', k: 'a' }, samples: [[0, 1]] },
+      { labels: { __name__: 'rhs', k: 'a', v: '1' }, samples: [[0, 1]] },
+      { labels: { __name__: 'rhs', k: 'a', v: '2' }, samples: [[0, 1]] },
+    ]);
+    const error = await rejection(engine.instantQuery('lhs + on(k) rhs', 0));
+    assert.equal(
+      error.message,
+      'found duplicate series for the match group {k="a"} on the right hand-side of the operation: ' +
+        '[{__name__="rhs", k="a", v="1"}, {__name__="rhs", k="a", v="2"}];many-to-many matching not allowed: ' +
+        'matching labels must be unique on one side',
+    );
+  });
+
+  it('stops a query that would hold more samples than allowed', async () => {
+    const { engine } = engineOf(requests, { maxSamples: 10 });
+    const error = await rejection(engine.rangeQuery('requests_total', 0, 5 * MINUTE, MINUTE));
+    assert.equal(error.kind, 'too_many_samples');
+    assert.equal(error.message, 'query processing would load too many samples into memory in query execution');
+    assert.equal(plain((await engine.instantQuery('requests_total', 0)).value).length, 2, 'a small query still runs');
+  });
+
+  it('stops at the deadline and when cancelled', async () => {
+    const slow = engineOf(requests, { timeout: 5 }, 30);
+    const timeout = await rejection(slow.engine.instantQuery('requests_total', 0));
+    assert.equal(timeout.kind, 'timeout');
+    assert.equal(timeout.message, 'query timed out in expression evaluation');
+
+    const { engine } = engineOf(requests, {}, 30);
+    const controller = new AbortController();
+    const query = engine.instantQuery('sum(requests_total)', 0, controller.signal);
+    controller.abort();
+    const canceled = await rejection(query);
+    assert.equal(canceled.kind, 'canceled');
+    assert.equal(canceled.message, 'query was canceled in expression evaluation');
+  });
+
+  it('refuses range queries that cannot be answered', async () => {
+    const { engine } = engineOf(requests);
+    assert.equal(
+      (await rejection(engine.rangeQuery('requests_total[5m]', 0, MINUTE, MINUTE))).message,
+      'invalid expression type "range vector" for range query, must be Scalar or instant Vector',
+    );
+    assert.equal(
+      (await rejection(engine.rangeQuery('requests_total', 0, MINUTE, 0))).message,
+      'zero or negative query resolution step widths are not accepted. Try a positive integer',
+    );
+    assert.equal(
+      (await rejection(engine.rangeQuery('requests_total', MINUTE, 0, MINUTE))).message,
+      'end timestamp must not be before start time',
+    );
+  });
+
+  it('gives Prometheus’s annotations with their positions', async () => {
+    const { engine } = engineOf([{ labels: { __name__: 'temperature' }, samples: every(MINUTE, [1, 2, 3]) }]);
+    const rate = await engine.instantQuery('rate(temperature[5m])', 2 * MINUTE);
+    assert.deepEqual(rate.infos, [
+      'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "temperature" (1:6)',
+    ]);
+    const quantile = await engine.instantQuery('quantile(1.5, temperature)', 2 * MINUTE);
+    assert.deepEqual(quantile.warnings, ['PromQL warning: quantile value should be between 0 and 1, got 1.5 (1:10)']);
+    assert.deepEqual(plain(quantile.value), ['{} Infinity']);
+    const sorted = await engine.rangeQuery('sort(temperature)', 0, MINUTE, MINUTE);
+    assert.deepEqual(sorted.warnings, [
+      'PromQL warning: sort is ineffective for range queries since results are always ordered by labels (1:1)',
+    ]);
+  });
+});
