@@ -246,7 +246,8 @@ async function rangeCall(
   const keepsName = KEEPS_NAME.has(name);
   const stepArgs: number[] = scalars.map(() => 0);
   const out: StepSeries[] = [];
-  let points = 0;
+  /** Samples in all the windows of each step, Prometheus's measure for the sample limit. */
+  const inWindows = new Float64Array(steps.count);
   for (const series of input.series) {
     const values = new Float64Array(steps.count);
     const present = new Uint8Array(steps.count);
@@ -257,6 +258,7 @@ async function rangeCall(
       steps.count,
       (i, window) => {
         if (window.to === window.from) return;
+        inWindows[i] = (inWindows[i] as number) + (window.to - window.from);
         for (let a = 0; a < scalars.length; a++) stepArgs[a] = (scalars[a] as Float64Array)[i] as number;
         let value: number | undefined;
         try {
@@ -269,7 +271,6 @@ async function rangeCall(
         values[i] = value;
         present[i] = 1;
         any = true;
-        points++;
       },
       steps,
     );
@@ -277,7 +278,7 @@ async function rangeCall(
     if (any) out.push({ labels: series.labels, values, present, dropName: keepsName ? series.dropName : true });
     if ((out.length & 1023) === 0) ev.checkpoint();
   }
-  ev.countSamples(points);
+  ev.countSamples(Math.max(0, ...inWindows));
   return { kind: 'vector', series: out };
 }
 

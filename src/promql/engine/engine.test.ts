@@ -158,7 +158,11 @@ describe('PromQL engine', () => {
     const error = await rejection(engine.rangeQuery('requests_total', 0, 5 * MINUTE, MINUTE));
     assert.equal(error.kind, 'too_many_samples');
     assert.equal(error.message, 'query processing would load too many samples into memory in query execution');
-    assert.equal(plain((await engine.instantQuery('requests_total', 0)).value).length, 2, 'a small query still runs');
+    assert.deepEqual(
+      plain((await engine.instantQuery('requests_total', 0)).value),
+      ['{__name__="requests_total", job="api"} 0', '{__name__="requests_total", job="web"} 0'],
+      'a small query still runs',
+    );
   });
 
   it('stops at the deadline and when cancelled', async () => {

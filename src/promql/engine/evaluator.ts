@@ -93,8 +93,11 @@ export class Evaluator {
       case 'VectorSelector':
         return { kind: 'vector', series: await this.selectVector(expr, steps, false) };
       case 'MatrixSelector':
-      case 'SubqueryExpr':
-        return { kind: 'matrix', series: windowSamples(await this.rangeInput(expr, steps), steps.count - 1) };
+      case 'SubqueryExpr': {
+        const series = windowSamples(await this.rangeInput(expr, steps), steps.count - 1);
+        this.countSamples(series.reduce((sum, s) => sum + s.timestamps.length, 0));
+        return { kind: 'matrix', series };
+      }
       case 'BinaryExpr':
         return evalBinary(this, expr, steps);
       case 'AggregateExpr':
@@ -161,7 +164,10 @@ export class Evaluator {
     return out;
   }
 
-  /** A range selector or subquery, its samples fetched or computed once for all the steps' windows. */
+  /**
+   * A range selector or subquery, its samples fetched or computed once for all the steps' windows. The caller counts
+   * the samples its windows hold against the limit, in the same pass that reads them.
+   */
   async rangeInput(expr: MatrixSelector | SubqueryExpr, steps: Steps): Promise<RangeInput> {
     if (expr.kind === 'MatrixSelector') {
       const { selector, range } = expr;
@@ -173,7 +179,6 @@ export class Evaluator {
       );
       this.checkpoint();
       const series = data.map((s): RangeSeries => withoutStale(s.labels, s.timestamps, s.values, s.stale));
-      this.countSamples(maxWindowPoints(series, ends, range));
       return { series, ends, range };
     }
     return this.subquery(expr, steps);
@@ -206,7 +211,6 @@ export class Evaluator {
         dropName: s.dropName,
       };
     });
-    this.countSamples(maxWindowPoints(series, ends, expr.range));
     return { series, ends, range: expr.range };
   }
 }
@@ -258,22 +262,6 @@ export function firstAfter(timestamps: Float64Array, t: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** The most points all windows of one step hold together: Prometheus's count for a range selector. */
-function maxWindowPoints(series: readonly RangeSeries[], ends: Float64Array, range: number): number {
-  const perStep = new Float64Array(ends.length);
-  for (const s of series) {
-    let from = 0;
-    let to = 0;
-    for (let i = 0; i < ends.length; i++) {
-      const end = ends[i] as number;
-      while (to < s.timestamps.length && (s.timestamps[to] as number) <= end) to++;
-      while (from < to && (s.timestamps[from] as number) <= end - range) from++;
-      perStep[i] = (perStep[i] as number) + (to - from);
-    }
-  }
-  return max(perStep);
 }
 
 function repeat(value: Value, count: number): Value {
