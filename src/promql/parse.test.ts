@@ -138,6 +138,19 @@ describe('parse: selectors', () => {
     );
   });
 
+  it('lets a tighter operator after a modifier apply to the modified operand: a + b @ 60 * 0 is a + ((b @ 60) * 0)', () => {
+    assert.deepEqual(ast('a + b @ 60 * 0'), bin('+', sel('a'), bin('*', sel('b', [], { at: 60_000 }), num(0))));
+    assert.deepEqual(
+      ast('a + b offset 1m * 0'),
+      bin('+', sel('a'), bin('*', sel('b', [], { offset: 60_000 }), num(0))),
+    );
+    assert.deepEqual(
+      ast('a * b offset 1m + 0'),
+      bin('+', bin('*', sel('a'), sel('b', [], { offset: 60_000 })), num(0)),
+    );
+    assert.deepEqual(ast('(a + b) * 0'), bin('*', paren(bin('+', sel('a'), sel('b'))), num(0)));
+  });
+
   it('reads subqueries with and without a step, with their own offset and @', () => {
     assert.deepEqual(ast('rate(foo[1m])[1h:5m] offset 1m @ end()'), {
       kind: 'SubqueryExpr',

@@ -367,7 +367,11 @@ class AstBuilder {
       return { kind: 'UnaryExpr', op: sign === '-' ? '-' : '+', expr: power, pos: range(node) };
     }
     const lhs = this.expr(lhsNode);
-    return { kind: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: range(node) };
+    const expr: BinaryExpr = { kind: 'BinaryExpr', op, lhs, rhs, returnBool, matching, pos: range(node) };
+    // A binary expression that lezer wrapped in `offset`/`@`/`[…]` (`a + b @ 60 * 0`) got its modifier moved onto its
+    // rightmost operand (see postfix), so it is still open on the right: a tighter operator that follows applies to
+    // that operand, `a + ((b @ 60) * 0)`, as in Prometheus.
+    return lhsNode.name !== 'BinaryExpr' && lhs.kind === 'BinaryExpr' ? reassociate(expr) : expr;
   }
 
   private matching(node: SyntaxNode): VectorMatching {
@@ -450,4 +454,33 @@ function formatGoFloat(value: number): string {
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   return value.toFixed(6);
+}
+
+const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+
+/** `(l1 op1 l2) op2 r` → `l1 op1 (l2 op2 r)` while op2 binds tighter (or is the right-associative `^`). */
+function reassociate(expr: BinaryExpr): BinaryExpr {
+  const lhs = expr.lhs;
+  if (lhs.kind !== 'BinaryExpr') return expr;
+  const tighter = PRECEDENCE[expr.op] > PRECEDENCE[lhs.op] || (expr.op === '^' && lhs.op === '^');
+  if (!tighter) return expr;
+  const inner = reassociate({ ...expr, lhs: lhs.rhs, pos: { start: lhs.rhs.pos.start, end: expr.pos.end } });
+  return { ...lhs, rhs: inner, pos: expr.pos };
 }
