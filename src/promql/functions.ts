@@ -107,6 +107,8 @@ const EXPERIMENTAL: Readonly<Record<string, Signature>> = {
   histogram_quantiles: [[V, STR, S, S], V, 9],
   info: [[V, V], V, 1],
   mad_over_time: overTime,
+  max_of: [[S, S], S],
+  min_of: [[S, S], S],
   range: [[], S],
   sort_by_label: [[V, STR], V, -1],
   sort_by_label_desc: [[V, STR], V, -1],

@@ -59,6 +59,15 @@ function scanCode(query: string, visit: (index: number) => void): void {
 }
 
 /**
+ * Functions newer than lezer-promql's grammar (Prometheus 3.14's experimental `min_of` and `max_of`), which it reads
+ * as errors: they are shown to lezer as a function it knows whose name has the same length (`absent`), so the tree
+ * and every offset stay right. The AST reads the name from the query itself, and the function table checks it.
+ */
+function maskNewFunctions(query: string): string {
+  return query.replace(/\b(?:min_of|max_of)(?=\s*\()/g, 'absent');
+}
+
+/**
  * lezer's number token stops before a trailing dot (`2.`), which Go's number syntax allows. The dot is replaced by a
  * space of the same length, so the grammar sees `2 ` and every offset stays the same.
  */
@@ -161,7 +170,7 @@ export function parseTree(query: string): Tree {
     throw new PromQLError('no expression found in input', { start: 0, end: 0 }, query);
   }
   checkBrackets(query);
-  const tree = parser.parse(maskTrailingDots(query));
+  const tree = parser.parse(maskNewFunctions(maskTrailingDots(query)));
   const error = firstError(tree);
   if (!error) return tree;
   let at = error.from;

@@ -53,8 +53,13 @@ export async function evalAggregate(ev: Evaluator, expr: AggregateExpr, steps: S
       return selectK(expr.op, series, grouping, scalarParam(param), steps.count);
     case 'count_values':
       return countValues(series, grouping, stringParam(param), steps.count);
-    case 'limit_ratio':
-      throw new EvaluationError('limit_ratio is not supported by vigil’s engine');
+    case 'limit_ratio': {
+      // Prometheus samples series by a hash of their labels; vigil checks the ratio as it does, then declines.
+      const ratio = scalarParam(param);
+      if (ratio.every((r) => r === 0)) return { kind: 'vector', series: [] };
+      if (ratio.some(Number.isNaN)) throw new EvaluationError('Ratio value is NaN');
+      throw new EvaluationError("limit_ratio is not supported by vigil's engine");
+    }
     case 'quantile':
       if (param?.kind === 'scalar' && expr.param) {
         const values = [...param.values];

@@ -1,7 +1,7 @@
 import type { Call, Expr, LabelMatcher } from '../ast.js';
 import { SeriesCollector } from './collector.js';
 import type { Evaluator, RangeInput } from './evaluator.js';
-import { histogramFraction, histogramQuantile } from './classic-histograms.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from './classic-histograms.js';
 import { labelJoin, labelReplace } from './functions/label.js';
 import { MAP_FUNCTIONS } from './functions/math.js';
 import { RANGE_FUNCTIONS } from './functions/range.js';
@@ -35,6 +35,18 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
         kind: 'scalar',
         values: Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000),
       };
+    case 'start':
+    case 'end':
+    case 'range':
+    case 'step':
+      return { kind: 'scalar', values: new Float64Array(steps.count).fill(queryContext(ev, name)) };
+    case 'min_of':
+    case 'max_of': {
+      const a = await scalarArg(ev, args[0], steps);
+      const b = await scalarArg(ev, args[1], steps);
+      const pick = name === 'min_of' ? Math.min : Math.max;
+      return { kind: 'scalar', values: a.map((x, i) => pick(x, b[i] as number)) };
+    }
     case 'pi':
       return { kind: 'scalar', values: new Float64Array(steps.count).fill(Math.PI) };
     case 'vector': {
@@ -75,6 +87,12 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
         await vectorArg(ev, args[1], steps),
         steps,
       );
+    case 'histogram_quantiles': {
+      const label = (await stringArgs(ev, args.slice(1, 2), steps))[0] ?? '';
+      const qs: Float64Array[] = [];
+      for (const arg of args.slice(2)) qs.push(await scalarArg(ev, arg, steps));
+      return histogramQuantiles(ev, call, await vectorArg(ev, args[0], steps), label, qs, steps);
+    }
     case 'histogram_fraction': {
       const lower = await scalarArg(ev, args[0], steps);
       const upper = await scalarArg(ev, args[1], steps);
@@ -89,6 +107,21 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
     return mapCall(ev, map, args, steps);
   }
   throw new EvaluationError(`function "${name}" is not supported by vigil's engine`);
+}
+
+/** start(), end(), range() and step(): the query's own times in seconds (experimental in Prometheus 3). */
+function queryContext(ev: Evaluator, name: 'start' | 'end' | 'range' | 'step'): number {
+  const { start, end, step } = ev.options;
+  switch (name) {
+    case 'start':
+      return start / 1000;
+    case 'end':
+      return end / 1000;
+    case 'range':
+      return (end - start) / 1000;
+    case 'step':
+      return step / 1000;
+  }
 }
 
 function unwrapParens(expr: Expr): Expr {

@@ -1,9 +1,10 @@
-import type { Call } from '../ast.js';
+import type { Call, Expr } from '../ast.js';
 import { checkQuantile } from './annotations.js';
 import type { Evaluator } from './evaluator.js';
 import { formatGoG, formatGoGPrecision, formatRfc3339 } from './format.js';
-import { bucketFraction, bucketQuantile, type Bucket } from './functions/histogram.js';
-import { dropLabels, getLabel, labelsKey, METRIC_NAME, type Labels } from './labels.js';
+import { bucketFraction, bucketQuantile, type Bucket, type BucketQuantileResult } from './functions/histogram.js';
+import { SeriesCollector } from './collector.js';
+import { dropLabels, getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
 import { stepTime, type StepSeries, type Steps } from './types.js';
 import type { Value } from './value.js';
 
@@ -18,9 +19,9 @@ interface Histogram {
  * Classic histograms in a vector: the bucket series (`le`) of each histogram, grouped by their other labels. A bucket
  * whose `le` is not a number is left out with Prometheus's warning.
  */
-function histograms(ev: Evaluator, call: Call, series: readonly StepSeries[]): Histogram[] {
+function histograms(ev: Evaluator, arg: Expr, series: readonly StepSeries[]): Histogram[] {
   const groups = new Map<string, Histogram>();
-  const pos = (call.args[call.args.length - 1] ?? call).pos;
+  const pos = arg.pos;
   for (const s of series) {
     const le = getLabel(s.labels, 'le');
     const bound = parseBound(le);
@@ -72,6 +73,57 @@ function perHistogram(
   return { kind: 'vector', series: out };
 }
 
+/**
+ * The steps at which histogram_quantile had to raise bucket counts to make them monotonic, per metric: Prometheus
+ * reports them as one info annotation per metric, with the bounds, the largest raise and the time span.
+ */
+class MonotonicityFixes {
+  private readonly byMetric = new Map<
+    string,
+    { minTs: number; maxTs: number; minBucket: number; maxBucket: number; maxDiff: number; count: number }
+  >();
+
+  record(metric: string, t: number, result: BucketQuantileResult): void {
+    if (!result.forcedMonotonicity) return;
+    const fix = this.byMetric.get(metric);
+    if (!fix) {
+      const { minBucket, maxBucket, maxDiff } = result;
+      this.byMetric.set(metric, { minTs: t, maxTs: t, minBucket, maxBucket, maxDiff, count: 1 });
+      return;
+    }
+    fix.minTs = Math.min(fix.minTs, t);
+    fix.maxTs = Math.max(fix.maxTs, t);
+    fix.minBucket = Math.min(fix.minBucket, result.minBucket);
+    fix.maxBucket = Math.max(fix.maxBucket, result.maxBucket);
+    fix.maxDiff = Math.max(fix.maxDiff, result.maxDiff);
+    fix.count++;
+  }
+
+  report(ev: Evaluator, arg: Expr): void {
+    for (const [name, fix] of this.byMetric) {
+      const forMetric = name === '' ? '' : ` for metric name ${JSON.stringify(name)}`;
+      ev.annotate(
+        'info',
+        'input to histogram_quantile needed to be fixed for monotonicity (see ' +
+          `https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${forMetric}, ` +
+          `from buckets ${formatGoG(fix.minBucket)} to ${formatGoG(fix.maxBucket)}, with a max diff of ` +
+          `${formatGoGPrecision(fix.maxDiff, 2)}, over ${fix.count} samples from ${formatRfc3339(fix.minTs)} to ` +
+          formatRfc3339(fix.maxTs),
+        arg.pos,
+      );
+    }
+  }
+}
+
+/** The φ-quantile of every histogram at every step, with the monotonicity fixes recorded. */
+function quantiles(groups: readonly Histogram[], q: Float64Array, steps: Steps, fixes: MonotonicityFixes): Value {
+  return perHistogram(groups, steps, (buckets, i, group) => {
+    const result = bucketQuantile(q[i] as number, buckets);
+    fixes.record(getLabel(group.labels, METRIC_NAME), stepTime(steps, i), result);
+    return result.value;
+  });
+}
+
 /** histogram_quantile(φ, buckets) over classic histograms. */
 export function histogramQuantile(
   ev: Evaluator,
@@ -80,50 +132,54 @@ export function histogramQuantile(
   series: readonly StepSeries[],
   steps: Steps,
 ): Value {
-  for (const phi of new Set(q)) checkQuantile(ev, phi, call.args[0]);
-  const fixes = new Map<
-    string,
-    { minTs: number; maxTs: number; minBucket: number; maxBucket: number; maxDiff: number; count: number }
-  >();
-  const value = perHistogram(histograms(ev, call, series), steps, (buckets, i, group) => {
-    const result = bucketQuantile(q[i] as number, buckets);
-    if (result.forcedMonotonicity) {
-      const name = getLabel(group.labels, METRIC_NAME);
-      const t = stepTime(steps, i);
-      const fix = fixes.get(name);
-      if (!fix) {
-        fixes.set(name, {
-          minTs: t,
-          maxTs: t,
-          minBucket: result.minBucket,
-          maxBucket: result.maxBucket,
-          maxDiff: result.maxDiff,
-          count: 1,
-        });
-      } else {
-        fix.minTs = Math.min(fix.minTs, t);
-        fix.maxTs = Math.max(fix.maxTs, t);
-        fix.minBucket = Math.min(fix.minBucket, result.minBucket);
-        fix.maxBucket = Math.max(fix.maxBucket, result.maxBucket);
-        fix.maxDiff = Math.max(fix.maxDiff, result.maxDiff);
-        fix.count++;
+  const [phiArg, vectorArg] = call.args;
+  if (!phiArg || !vectorArg) throw new Error('histogram_quantile takes two arguments');
+  for (const phi of new Set(q)) checkQuantile(ev, phi, phiArg);
+  const fixes = new MonotonicityFixes();
+  const value = quantiles(histograms(ev, vectorArg, series), q, steps, fixes);
+  fixes.report(ev, vectorArg);
+  return value;
+}
+
+/**
+ * histogram_quantiles(buckets, "label", φ1, φ2…): every φ at once, each result marked with `label` set to φ as
+ * OpenMetrics writes floats (`0.5`, `1.0`).
+ */
+export function histogramQuantiles(
+  ev: Evaluator,
+  call: Call,
+  series: readonly StepSeries[],
+  label: string,
+  qs: readonly Float64Array[],
+  steps: Steps,
+): Value {
+  const vectorArg = call.args[0];
+  if (!vectorArg) throw new Error('histogram_quantiles takes a vector');
+  qs.forEach((q, index) => {
+    for (const phi of new Set(q)) checkQuantile(ev, phi, call.args[index + 2]);
+  });
+  const groups = histograms(ev, vectorArg, series);
+  const fixes = new MonotonicityFixes();
+  const collector = new SeriesCollector(steps.count);
+  for (const q of qs) {
+    const value = quantiles(groups, q, steps, fixes);
+    if (value.kind !== 'vector') continue;
+    for (const s of value.series) {
+      for (let i = 0; i < steps.count; i++) {
+        if (s.present[i] !== 1) continue;
+        const labels = setLabel(s.labels, label, formatOpenMetricsFloat(q[i] as number));
+        SeriesCollector.set(collector.series(labels, true), i, s.values[i] as number);
       }
     }
-    return result.value;
-  });
-  for (const [name, fix] of fixes) {
-    const forMetric = name === '' ? '' : ` for metric name ${JSON.stringify(name)}`;
-    ev.annotate(
-      'info',
-      'input to histogram_quantile needed to be fixed for monotonicity (see ' +
-        `https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile)${forMetric}, ` +
-        `from buckets ${formatGoG(fix.minBucket)} to ${formatGoG(fix.maxBucket)}, with a max diff of ` +
-        `${formatGoGPrecision(fix.maxDiff, 2)}, over ${fix.count} samples from ${formatRfc3339(fix.minTs)} to ` +
-        formatRfc3339(fix.maxTs),
-      (call.args[1] ?? call).pos,
-    );
   }
-  return value;
+  fixes.report(ev, vectorArg);
+  return { kind: 'vector', series: collector.result() };
+}
+
+/** Prometheus's labels.FormatOpenMetricsFloat: Go's shortest %g, with `.0` added to whole numbers. */
+function formatOpenMetricsFloat(value: number): string {
+  const text = formatGoG(value);
+  return /^[+-]?\d+$/.test(text) ? `${text}.0` : text;
 }
 
 /** histogram_fraction(lower, upper, buckets) over classic histograms. */
@@ -135,7 +191,9 @@ export function histogramFraction(
   series: readonly StepSeries[],
   steps: Steps,
 ): Value {
-  return perHistogram(histograms(ev, call, series), steps, (buckets, i) =>
+  const vectorArg = call.args[2];
+  if (!vectorArg) throw new Error('histogram_fraction takes three arguments');
+  return perHistogram(histograms(ev, vectorArg, series), steps, (buckets, i) =>
     bucketFraction(lower[i] as number, upper[i] as number, buckets),
   );
 }

@@ -80,6 +80,7 @@ export class Engine {
       deadline: Date.now() + this.options.timeout,
       start: steps.start,
       end: stepTime(steps, steps.count - 1),
+      step: steps.count > 1 ? steps.interval : 0,
       query,
       ...(signal ? { signal } : {}),
     });

@@ -19,6 +19,8 @@ export interface EvaluatorOptions {
   /** The query's first and last evaluation times, which `@ start()` and `@ end()` stand for. */
   readonly start: number;
   readonly end: number;
+  /** The query's step (ms; 0 for an instant query), which `step()` gives. */
+  readonly step: number;
   /** The query text, for the positions annotations end with. */
   readonly query: string;
 }
