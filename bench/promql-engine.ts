@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { LabelMatcher } from '../src/promql/ast.js';
 import { Engine } from '../src/promql/engine/engine.js';
-import { labelsFrom } from '../src/promql/engine/labels.js';
-import { compileMatchers } from '../src/promql/engine/matchers.js';
+import { labelsFrom, type Labels } from '../src/promql/engine/labels.js';
+import { MemoryStorage } from '../src/promql/testing/memory-storage.js';
 import type { QueryValue } from '../src/promql/engine/result.js';
 import type { SelectRange, SeriesData, Storage } from '../src/promql/engine/storage.js';
 
@@ -38,48 +38,29 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-/** First index whose time is ≥ `t` (`timestamps` ascending). */
-function lowerBound(timestamps: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = timestamps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((timestamps[mid] as number) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
- * The smallest Storage that does the work a real one must: match every series' labels, then cut its arrays to the
- * range. The cut is a `subarray` view, not a copy, as a columnar store's would be. It counts the samples it hands
- * out, which is what "samples read" means below.
+ * The harness's in-memory store (src/promql/testing/memory-storage.ts), counting the samples it hands out, which is
+ * what "samples read" means below.
  */
-class MemoryStorage implements Storage {
-  readonly series: SeriesData[] = [];
+class CountingStorage implements Storage {
+  readonly store = new MemoryStorage();
+  series = 0;
   samplesRead = 0;
 
-  select(matchers: readonly LabelMatcher[], range: SelectRange): Promise<readonly SeriesData[]> {
-    const matches = compileMatchers(matchers);
-    const out: SeriesData[] = [];
-    for (const series of this.series) {
-      if (!matches(series.labels)) continue;
-      const from = lowerBound(series.timestamps, range.start);
-      const to = lowerBound(series.timestamps, range.end + 1);
-      if (from === to) continue;
-      this.samplesRead += to - from;
-      out.push({
-        labels: series.labels,
-        timestamps: series.timestamps.subarray(from, to),
-        values: series.values.subarray(from, to),
-      });
-    }
-    return Promise.resolve(out);
+  add(labels: Labels, timestamps: Float64Array, values: Float64Array): void {
+    this.store.appendSamples(labels, timestamps, values);
+    this.series++;
+  }
+
+  async select(matchers: readonly LabelMatcher[], range: SelectRange): Promise<readonly SeriesData[]> {
+    const out = await this.store.select(matchers, range);
+    for (const series of out) this.samplesRead += series.timestamps.length;
+    return out;
   }
 }
 
 /** Data set A: counters growing by 0..10 per scrape; a few are reset to zero once, as a restarted process would be. */
-function loadCounters(storage: MemoryStorage, timestamps: Float64Array, random: () => number): void {
+function loadCounters(storage: CountingStorage, timestamps: Float64Array, random: () => number): void {
   const resets = new Set<number>();
   while (resets.size < RESET_SERIES) resets.add(Math.floor(random() * JOBS * INSTANCES));
   for (let job = 0; job < JOBS; job++) {
@@ -93,7 +74,7 @@ function loadCounters(storage: MemoryStorage, timestamps: Float64Array, random: 
         values[i] = value;
       }
       const labels = labelsFrom({ __name__: 'x', job: `j${job}`, instance: `i${instance}` });
-      storage.series.push({ labels, timestamps, values });
+      storage.add(labels, timestamps, values);
     }
   }
 }
@@ -102,7 +83,7 @@ function loadCounters(storage: MemoryStorage, timestamps: Float64Array, random: 
  * Data set B: per instance, 0..10 observations per scrape with exponentially distributed latencies (mean 150 ms,
  * so that the 0.99 quantile falls inside the buckets), accumulated into the 12 cumulative `le` counters.
  */
-function loadHistograms(storage: MemoryStorage, timestamps: Float64Array, random: () => number): void {
+function loadHistograms(storage: CountingStorage, timestamps: Float64Array, random: () => number): void {
   for (let instance = 0; instance < HISTOGRAMS; instance++) {
     const buckets = BUCKETS.map(() => new Float64Array(SAMPLES));
     const counts = new Float64Array(BUCKETS.length);
@@ -118,7 +99,7 @@ function loadHistograms(storage: MemoryStorage, timestamps: Float64Array, random
     BUCKETS.forEach((bound, b) => {
       const le = bound === Infinity ? '+Inf' : String(bound);
       const labels = labelsFrom({ __name__: 'h_bucket', instance: `i${instance}`, le });
-      storage.series.push({ labels, timestamps, values: buckets[b] as Float64Array });
+      storage.add(labels, timestamps, buckets[b] as Float64Array);
     });
   }
 }
@@ -152,7 +133,7 @@ function resultValues(value: QueryValue): number[] {
 
 /** Warm-up once, then RUNS timed runs; checks the result's shape before trusting the time. */
 async function measure(
-  storage: MemoryStorage,
+  storage: CountingStorage,
   name: string,
   run: () => Promise<{ value: QueryValue }>,
   expectedSeries: number,
@@ -191,13 +172,13 @@ async function measure(
 
 const random = seededRandom(6);
 const timestamps = Float64Array.from({ length: SAMPLES }, (_, i) => START + i * SCRAPE_INTERVAL);
-const storage = new MemoryStorage();
+const storage = new CountingStorage();
 const loadStarted = performance.now();
 loadCounters(storage, timestamps, random);
 loadHistograms(storage, timestamps, random);
 const loadMs = Number((performance.now() - loadStarted).toFixed(1));
 process.stdout.write(
-  `loaded ${storage.series.length} series × ${SAMPLES} samples (A: ${JOBS * INSTANCES} counters, B: ${HISTOGRAMS} ` +
+  `loaded ${storage.series} series × ${SAMPLES} samples (A: ${JOBS * INSTANCES} counters, B: ${HISTOGRAMS} ` +
     `histograms × ${BUCKETS.length} buckets) in ${loadMs} ms\n`,
 );
 
