@@ -95,6 +95,12 @@ export async function signIn(page: Page, url: string, user: Pick<TestUser, 'emai
 
 /** Runs axe-core on the page as it is now and fails with each violation's rule, impact and elements. */
 export async function assertAccessible(page: Page, what: string): Promise<void> {
+  // Carbon fades dialogs and buttons in and out: colours half-way through a transition fail the contrast rule, so
+  // axe runs once every running animation and transition has finished.
+  await page.evaluate(async () => {
+    const doc = (globalThis as unknown as { document: { getAnimations(): { finished: Promise<unknown> }[] } }).document;
+    await Promise.allSettled(doc.getAnimations().map((animation) => animation.finished));
+  });
   // Evaluated through the DevTools protocol: the page's Content-Security-Policy (no inline scripts) stays in force.
   await page.evaluate(axe.source);
   const violations = await page.evaluate(async () => {

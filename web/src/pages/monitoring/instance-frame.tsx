@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { Dropdown, SkeletonText } from '@carbon/react';
 import type { InstanceBody } from '../../../../src/client/instances.js';
 import type { MonitorUserDetailBody } from '../../../../src/client/monitor-users.js';
@@ -30,6 +30,27 @@ const SECTIONS = [
 
 export type Section = (typeof SECTIONS)[number]['key'];
 
+/** Where the team last chosen in an instance is remembered, so that opening the instance again acts in it. */
+function teamKey(guid: string): string {
+  return `vigil.monitoring.team.${guid}`;
+}
+
+function rememberedTeam(guid: string): string | null {
+  try {
+    return window.localStorage.getItem(teamKey(guid));
+  } catch {
+    return null; // storage switched off: the address and the user's current team still choose
+  }
+}
+
+function rememberTeam(guid: string, teamId: number): void {
+  try {
+    window.localStorage.setItem(teamKey(guid), String(teamId));
+  } catch {
+    // storage switched off: nothing to remember with
+  }
+}
+
 export function instancePath(guid: string, path: string, teamId?: number): string {
   const base = `/monitoring/instances/${encodeURIComponent(guid)}/${path}`;
   return teamId === undefined ? base : `${base}?team=${teamId}`;
@@ -37,7 +58,8 @@ export function instancePath(guid: string, path: string, teamId?: number): strin
 
 /**
  * The frame of the pages inside a monitoring instance: its name, the team switcher (the team is in the address,
- * `?team=`, so that a link or a reload keeps it) and the instance's sections.
+ * `?team=`, so that a link or a reload keeps it, and remembered per instance in localStorage for the next visit) and
+ * the instance's sections.
  */
 export function InstanceFrame({
   guid,
@@ -59,6 +81,12 @@ export function InstanceFrame({
     ]);
     return { instance, me };
   }, [guid]);
+  const loadedTeams = loaded.status === 'ready' ? loaded.data.me.teamRoles : undefined;
+  const asked = query.get('team') ?? rememberedTeam(guid);
+  const chosen = loadedTeams?.find((role) => String(role.teamId) === asked)?.teamId;
+  useEffect(() => {
+    if (chosen !== undefined) rememberTeam(guid, chosen);
+  }, [guid, chosen]);
 
   if (loaded.status === 'loading') {
     return (
@@ -77,8 +105,8 @@ export function InstanceFrame({
     );
   }
   const { instance, me } = loaded.data;
-  const wanted = Number(query.get('team') ?? me.currentTeam ?? Number.NaN);
-  const team = me.teamRoles.find((role) => role.teamId === wanted) ?? me.teamRoles[0];
+  // The team in the address, else the one last chosen here, else the user's current team, else their first.
+  const team = me.teamRoles.find((role) => role.teamId === (chosen ?? me.currentTeam)) ?? me.teamRoles[0];
   const isAdmin = me.roles.includes('ROLE_CUSTOMER');
 
   return (
@@ -95,7 +123,9 @@ export function InstanceFrame({
             selectedItem={team}
             itemToString={(role: TeamRole | null) => (role ? role.teamName : '')}
             onChange={({ selectedItem }: { selectedItem: TeamRole | null }) => {
-              if (selectedItem) navigate(`${path}?team=${selectedItem.teamId}`);
+              if (!selectedItem) return;
+              rememberTeam(guid, selectedItem.teamId);
+              navigate(`${path}?team=${selectedItem.teamId}`);
             }}
           />
         ) : null}

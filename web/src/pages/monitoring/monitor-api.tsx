@@ -41,6 +41,7 @@ function MonitorApiToken({ scope }: { scope: InstanceScope }) {
     await client.monitorTokens.reset({ graceSeconds });
     setConfirming(false);
     setCopied(false);
+    setRevealed(true); // the new token is shown, to be given to the scripts and senders
     setResetDone(graceSeconds);
     reload();
   });
