@@ -1,20 +1,13 @@
-import type { AtModifier, Expr, LabelMatcher } from '../ast.js';
+import type { Expr, LabelMatcher } from '../ast.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import {
-  compareLabels,
-  formatLabels,
-  getLabel,
-  labelsKey,
-  METRIC_NAME,
-  setLabel,
-  type Labels,
-} from '../engine/labels.js';
+import { getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from '../engine/labels.js';
 import { compileMatchers } from '../engine/matchers.js';
 import { EvaluationError, type QueryResult, type QueryValue } from '../engine/result.js';
 import type { Storage } from '../engine/storage.js';
 import { PromQLError } from '../errors.js';
 import { parse } from '../parse.js';
-import { print } from '../printer.js';
+import { atModifierCases } from './at-modifier.js';
+import { checkAnnotations, compareResult, matches, matrixOrder } from './compare.js';
 import { MemoryStorage } from './memory-storage.js';
 import type { EvalCommand, Expectation, LoadCommand, Script } from './script.js';
 import {
@@ -134,7 +127,7 @@ function customBucketSeries(labels: Labels): Labels | null {
 }
 
 /** The expected result of an eval, as upstream's evalCmd keeps it. */
-interface Expected {
+export interface Expected {
   /** A bare number line: the query must return this scalar. */
   readonly scalar: SequenceValue | null;
   readonly series: ReadonlyMap<
@@ -178,7 +171,7 @@ function readExpected(command: EvalCommand): Expected {
 }
 
 /** How an eval is checked: its expectations, and the query range its matrix results are laid on. */
-interface Check {
+export interface Check {
   readonly command: EvalCommand;
   readonly expected: Expected;
   readonly ordered: boolean;
@@ -271,81 +264,6 @@ function selectors(expr: Expr): (readonly LabelMatcher[])[] {
   }
 }
 
-/** Functions whose value depends on the evaluation time itself (Prometheus's AtModifierUnsafeFunctions). */
-const AT_MODIFIER_UNSAFE = new Set([
-  'days_in_month',
-  'day_of_month',
-  'day_of_week',
-  'day_of_year',
-  'end',
-  'hour',
-  'minute',
-  'month',
-  'year',
-  'predict_linear',
-  'range',
-  'start',
-  'step',
-  'time',
-  'timestamp',
-]);
-
-/**
- * Upstream's atModifierTestCases: the query with `@ <time>` on every selector and subquery that has no numeric `@`
- * (nothing inside a subquery is touched), run at other times, where it must give the same result. None when the
- * query calls a function whose value depends on the evaluation time.
- */
-function atModifierCases(ast: Expr, time: number): { expr: string; time: number }[] {
-  const pinned = pinAt(ast, time);
-  if (pinned === null) return [];
-  const expr = print(pinned);
-  const times = time === 0 ? [-1000, 0, 1000] : [-10 * time, 0, Math.trunc(time / 5), time, 10 * time];
-  return times.map((t) => ({ expr, time: t }));
-}
-
-/** The tree with `@ time` set, or null when it calls an at-modifier-unsafe function outside any subquery. */
-function pinAt(expr: Expr, time: number): Expr | null {
-  // `@ start()` and `@ end()` are replaced too: upstream's AST keeps them apart from the timestamp it sets.
-  const at = (current: AtModifier | null): number => (typeof current === 'number' ? current : time);
-  switch (expr.kind) {
-    case 'NumberLiteral':
-    case 'StringLiteral':
-      return expr;
-    case 'VectorSelector':
-      return { ...expr, at: at(expr.at) };
-    case 'MatrixSelector':
-      return { ...expr, selector: { ...expr.selector, at: at(expr.selector.at) } };
-    case 'SubqueryExpr':
-      return { ...expr, at: at(expr.at) };
-    case 'ParenExpr':
-    case 'UnaryExpr': {
-      const inner = pinAt(expr.expr, time);
-      return inner && { ...expr, expr: inner };
-    }
-    case 'BinaryExpr': {
-      const lhs = pinAt(expr.lhs, time);
-      const rhs = pinAt(expr.rhs, time);
-      return lhs && rhs && { ...expr, lhs, rhs };
-    }
-    case 'AggregateExpr': {
-      const inner = pinAt(expr.expr, time);
-      const param = expr.param && pinAt(expr.param, time);
-      if (!inner || (expr.param && !param)) return null;
-      return { ...expr, expr: inner, param };
-    }
-    case 'Call': {
-      if (AT_MODIFIER_UNSAFE.has(expr.func.name)) return null;
-      const args: Expr[] = [];
-      for (const arg of expr.args) {
-        const pinned = pinAt(arg, time);
-        if (!pinned) return null;
-        args.push(pinned);
-      }
-      return { ...expr, args };
-    }
-  }
-}
-
 /** An error from the engine, or the reason the eval fails because the engine crashed. */
 function queryError(error: unknown): { message: string } | { crash: string } {
   if (error instanceof PromQLError || error instanceof EvaluationError) return { message: error.message };
@@ -421,169 +339,4 @@ async function runInstantQuery(engine: QueryEngine, check: Check, expr: string, 
   }
   const mismatch = compareResult({ ...check, ordered: false }, value);
   return mismatch === null ? null : `${mismatch} (range mode)`;
-}
-
-function matches(expectation: Expectation, text: string): boolean {
-  if (expectation.msg !== undefined) return expectation.msg === text;
-  if (expectation.regex !== undefined) return goRegExp(expectation.regex).test(text);
-  return true;
-}
-
-/**
- * A Go (RE2) pattern as a JavaScript RegExp. The scripts' patterns use only syntax the two share; a leading flag
- * group such as `(?i)` becomes a JavaScript flag, and RE2's `\A`/`\z` become `^`/`$`.
- */
-export function goRegExp(pattern: string): RegExp {
-  const flags = /^\(\?([imsU]+)\)/.exec(pattern);
-  const body = (flags ? pattern.slice(flags[0].length) : pattern).replaceAll('\\A', '^').replaceAll('\\z', '$');
-  return new RegExp(body, (flags?.[1] ?? '').replaceAll('U', ''));
-}
-
-/** Upstream's checkAnnotations: expected warnings/infos present, none unexpected, none at all under no_warn/no_info. */
-function checkAnnotations(check: Check, result: QueryResult): string | null {
-  const { expectations } = check.command;
-  for (const [kind, none, actual] of [
-    ['warn', 'no_warn', result.warnings],
-    ['info', 'no_info', result.infos],
-  ] as const) {
-    const wanted = expectations.filter((e) => e.kind === kind);
-    if (wanted.length > 0) {
-      if (actual.length === 0) return `expected ${kind} annotations but none were found`;
-      const missing = wanted.find((e) => !actual.some((text) => matches(e, text)));
-      if (missing) {
-        const text = missing.msg ?? missing.regex ?? '';
-        return `expected ${kind} annotation matching ${JSON.stringify(text)} but found: ${JSON.stringify(actual)}`;
-      }
-      const extra = actual.find((text) => !wanted.some((e) => matches(e, text)));
-      if (extra !== undefined) return `unexpected ${kind} annotation ${JSON.stringify(extra)}`;
-    }
-    if (expectations.some((e) => e.kind === none) && actual.length > 0) {
-      return `unexpected ${kind === 'warn' ? 'warning' : 'info'} annotations: ${JSON.stringify(actual)}`;
-    }
-  }
-  return null;
-}
-
-/** util/almost.Equal with upstream's epsilon: a relative difference under 1e-6; NaN equals NaN. */
-export function almostEqual(a: number, b: number, epsilon = 1e-6): boolean {
-  if (Number.isNaN(a) && Number.isNaN(b)) return true;
-  if (a === b) return true;
-  const minNormal = 2.2250738585072014e-308;
-  const absSum = Math.abs(a) + Math.abs(b);
-  const diff = Math.abs(a - b);
-  if (a === 0 || b === 0 || absSum < minNormal) return diff < epsilon * minNormal;
-  return diff / Math.min(absSum, Number.MAX_VALUE) < epsilon;
-}
-
-/** Equal as upstream compares an expected value: a staleness marker only equals a staleness marker. */
-function sameValue(expected: SequenceValue, actual: number): boolean {
-  // The engine never returns staleness markers, so an expected one can never match.
-  if (expected.stale) return false;
-  return almostEqual(expected.value, actual);
-}
-
-/** `name{a="b"}` as Prometheus prints a series, for messages. */
-function seriesName(labels: Labels): string {
-  const name = getLabel(labels, METRIC_NAME);
-  const rest = labels.filter((l) => l.name !== METRIC_NAME);
-  return name === '' ? formatLabels(rest) : rest.length === 0 ? name : `${name}${formatLabels(rest)}`;
-}
-
-function matrixOrder(series: readonly { readonly labels: Labels }[]): string | null {
-  for (let i = 1; i < series.length; i++) {
-    const previous = series[i - 1]?.labels ?? [];
-    const current = series[i]?.labels ?? [];
-    if (compareLabels(previous, current) > 0) {
-      return `matrix results should always be sorted by labels, but ${seriesName(current)} comes after ${seriesName(previous)}`;
-    }
-  }
-  return null;
-}
-
-/** Upstream's compareResult: the value against the expected result; null when they agree. */
-function compareResult(check: Check, value: QueryValue): string | null {
-  const { expected } = check;
-  switch (value.resultType) {
-    case 'matrix': {
-      if (check.ordered) return 'expected ordered result, but query returned a matrix';
-      if (expected.scalar) return 'expected scalar result, but got matrix';
-      const unsorted = matrixOrder(value.result);
-      if (unsorted !== null) return unsorted;
-      const seen = new Set<string>();
-      for (const series of value.result) {
-        const key = labelsKey(series.labels);
-        const want = expected.series.get(key);
-        const got = `${series.values.length} points ${formatPoints(series.timestamps, series.values)}`;
-        if (!want) return `unexpected metric ${seriesName(series.labels)} in result, has ${got}`;
-        seen.add(key);
-        const points: { t: number; value: SequenceValue }[] = [];
-        for (let i = 0; i < want.values.length; i++) {
-          const t = check.start + i * check.step;
-          if (t > check.end) {
-            return `expected ${want.values.length} points for ${seriesName(want.labels)}, but query time range cannot return this many points`;
-          }
-          const v = want.values[i] as SequenceValue;
-          if (!v.omitted) points.push({ t, value: v });
-        }
-        if (points.length !== series.values.length) {
-          return `expected ${points.length} points for ${seriesName(want.labels)}, but got ${got}`;
-        }
-        for (let i = 0; i < points.length; i++) {
-          const point = points[i] as { t: number; value: SequenceValue };
-          const t = series.timestamps[i] as number;
-          const v = series.values[i] as number;
-          if (point.t !== t) {
-            return `expected point ${i} of ${seriesName(want.labels)} at t=${point.t}, but it is at t=${t} (result has ${got})`;
-          }
-          if (!sameValue(point.value, v)) {
-            return `expected ${formatValue(point.value)} at t=${t} for ${seriesName(want.labels)}, but got ${v} (result has ${got})`;
-          }
-        }
-      }
-      const missing = [...expected.series].find(([key]) => !seen.has(key));
-      return missing ? `expected metric ${seriesName(missing[1].labels)} not found` : null;
-    }
-    case 'vector': {
-      if (expected.scalar) return `expected scalar result, but got vector of ${value.result.length} samples`;
-      const seen = new Set<string>();
-      for (const [index, sample] of value.result.entries()) {
-        const key = labelsKey(sample.labels);
-        const want = expected.series.get(key);
-        if (!want) return `unexpected metric ${seriesName(sample.labels)} in result, has value ${sample.v}`;
-        if (check.ordered && want.pos !== index + 1) {
-          return `expected metric ${seriesName(sample.labels)} at position ${want.pos} but was at ${index + 1}`;
-        }
-        const first = want.values[0];
-        if (!first) return `expected result for ${seriesName(want.labels)} has no value`;
-        if (!sameValue(first, sample.v)) {
-          return `expected ${formatValue(first)} for ${seriesName(sample.labels)} but got ${sample.v}`;
-        }
-        seen.add(key);
-      }
-      const missing = [...expected.series].find(([key]) => !seen.has(key));
-      return missing ? `expected metric ${seriesName(missing[1].labels)} not found` : null;
-    }
-    case 'scalar': {
-      if (!expected.scalar) return `expected vector or matrix result, but got scalar ${value.result.v}`;
-      if (!sameValue(expected.scalar, value.result.v)) {
-        return `expected scalar ${formatValue(expected.scalar)} but got ${value.result.v}`;
-      }
-      return null;
-    }
-    case 'string': {
-      const want = check.command.expectString;
-      return want === value.result.v
-        ? null
-        : `expected string ${JSON.stringify(want ?? '')} but got ${JSON.stringify(value.result.v)}`;
-    }
-  }
-}
-
-function formatValue(value: SequenceValue): string {
-  return value.stale ? 'stale' : value.omitted ? '_' : String(value.value);
-}
-
-function formatPoints(timestamps: readonly number[], values: readonly number[]): string {
-  const shown = timestamps.slice(0, 6).map((t, i) => `${values[i]}@${t}`);
-  return `[${shown.join(' ')}${timestamps.length > 6 ? ' …' : ''}]`;
 }
