@@ -164,6 +164,26 @@ const PARAM_AGGREGATES: ReadonlySet<string> = new Set([
   'limit_ratio',
 ]);
 
+/** How tightly each binary operator binds, as Prometheus's grammar orders them (`^` also groups to the right). */
+export const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
+  or: 1,
+  and: 2,
+  unless: 2,
+  '==': 3,
+  '!=': 3,
+  '>': 3,
+  '<': 3,
+  '>=': 3,
+  '<=': 3,
+  '+': 4,
+  '-': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  atan2: 5,
+  '^': 6,
+};
+
 export function isComparisonOp(op: BinaryOp): op is ComparisonOp {
   return COMPARISON_OPS.has(op);
 }

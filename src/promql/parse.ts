@@ -16,7 +16,7 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.js';
-import { aggregateTakesParam, isSetOp } from './ast.js';
+import { aggregateTakesParam, isSetOp, PRECEDENCE } from './ast.js';
 import { check } from './check.js';
 import { PromQLError } from './errors.js';
 import { getFunction } from './functions.js';
@@ -455,25 +455,6 @@ function formatGoFloat(value: number): string {
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   return value.toFixed(6);
 }
-
-const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '<': 3,
-  '<=': 3,
-  '>': 3,
-  '>=': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
 
 /** `(l1 op1 l2) op2 r` → `l1 op1 (l2 op2 r)` while op2 binds tighter (or is the right-associative `^`). */
 function reassociate(expr: BinaryExpr): BinaryExpr {

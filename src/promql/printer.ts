@@ -1,4 +1,5 @@
 import type { AtModifier, BinaryExpr, BinaryOp, Expr, LabelMatcher, VectorMatching, VectorSelector } from './ast.js';
+import { PRECEDENCE } from './ast.js';
 import { formatDuration, formatNumber, isLegacyLabelName, isLegacyMetricName, quoteString } from './literals.js';
 
 /**
@@ -43,25 +44,6 @@ export function print(expr: Expr): string {
       return `${expr.func.name}(${expr.args.map(print).join(', ')})`;
   }
 }
-
-const PRECEDENCE: Readonly<Record<BinaryOp, number>> = {
-  or: 1,
-  and: 2,
-  unless: 2,
-  '==': 3,
-  '!=': 3,
-  '>': 3,
-  '<': 3,
-  '>=': 3,
-  '<=': 3,
-  '+': 4,
-  '-': 4,
-  '*': 5,
-  '/': 5,
-  '%': 5,
-  atan2: 5,
-  '^': 6,
-};
 
 /** Whether `child`, printed bare in the given position, would parse back as a different tree. */
 function needsParens(child: Expr, where: 'postfix' | 'unary' | { parent: BinaryOp; side: 'lhs' | 'rhs' }): boolean {
