@@ -1,13 +1,16 @@
 import type { AggregateExpr } from '../ast.js';
 import { formatNumber, isValidUtf8, quoteString } from '../literals.js';
-import { SeriesCollector } from './collector.js';
+import { SeriesCollector, type MutableSeries } from './collector.js';
+import { add, div, kahanAdd as kahanAddHistogram } from './histograms/arithmetic.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
+import { compact } from './histograms/layout.js';
 import { checkQuantile } from './annotations.js';
 import type { Evaluator } from './evaluator.js';
 import { quantile } from './functions/quantile.js';
 import { kahanAdd } from './kahan.js';
 import { labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
 import { EvaluationError } from './result.js';
-import type { StepSeries, Steps } from './types.js';
+import { FLOAT, HISTOGRAM, type StepSeries, type Steps } from './types.js';
 import type { Value } from './value.js';
 
 interface Grouping {
@@ -50,6 +53,9 @@ export async function evalAggregate(ev: Evaluator, expr: AggregateExpr, steps: S
     case 'topk':
     case 'bottomk':
     case 'limitk':
+      if (expr.op !== 'limitk' && series.some((s) => s.present.includes(HISTOGRAM))) {
+        ev.annotate('info', `ignored histogram in ${expr.op} aggregation`, expr.pos);
+      }
       return selectK(expr.op, series, grouping, scalarParam(param), steps.count);
     case 'count_values':
       return countValues(series, grouping, stringParam(param), steps.count);
@@ -67,9 +73,9 @@ export async function evalAggregate(ev: Evaluator, expr: AggregateExpr, steps: S
         if (Math.max(...values) > 1) checkQuantile(ev, Math.max(...values), expr.param);
         if (Math.min(...values) < 0) checkQuantile(ev, Math.min(...values), expr.param);
       }
-      return reduce(expr.op, series, grouping, param?.kind === 'scalar' ? param.values : undefined, steps.count);
+      return reduce(ev, expr, series, grouping, param?.kind === 'scalar' ? param.values : undefined, steps.count);
     default:
-      return reduce(expr.op, series, grouping, param?.kind === 'scalar' ? param.values : undefined, steps.count);
+      return reduce(ev, expr, series, grouping, param?.kind === 'scalar' ? param.values : undefined, steps.count);
   }
 }
 
@@ -85,21 +91,26 @@ function stringParam(param: Value | undefined): string {
 
 /** The aggregations that fold each group to one number per step: sum, avg, min, max, count, group, stddev… */
 function reduce(
-  op: AggregateExpr['op'],
+  ev: Evaluator,
+  expr: AggregateExpr,
   series: readonly StepSeries[],
   { groupOf, labels }: Grouping,
   param: Float64Array | undefined,
   count: number,
 ): Value {
+  const op = expr.op;
   const groups = labels.length;
-  const out = labels.map(
-    (groupLabels): { labels: Labels; values: Float64Array; present: Uint8Array; dropName: boolean } => ({
-      labels: groupLabels,
-      values: new Float64Array(count),
-      present: new Uint8Array(count),
-      dropName: false,
-    }),
-  );
+  const out = labels.map((groupLabels): MutableSeries => ({
+    labels: groupLabels,
+    values: new Float64Array(count),
+    present: new Uint8Array(count),
+    dropName: false,
+  }));
+  /** sum and avg add native histograms too; the other aggregations leave them out with an info annotation. */
+  const addsHistograms = op === 'sum' || op === 'avg';
+  const countsHistograms = op === 'count' || op === 'group';
+  const histogramMembers: FloatHistogram[][] = addsHistograms ? labels.map(() => []) : [];
+  let ignoredHistograms = false;
   const seen = new Uint8Array(groups);
   const value = new Float64Array(groups);
   const comp = new Float64Array(groups);
@@ -110,11 +121,20 @@ function reduce(
   for (let i = 0; i < count; i++) {
     seen.fill(0);
     for (const list of members) list.length = 0;
+    for (const list of histogramMembers) list.length = 0;
     for (let s = 0; s < series.length; s++) {
       const input = series[s] as StepSeries;
-      if (input.present[i] !== 1) continue;
-      const f = input.values[i] as number;
+      const kind = input.present[i];
+      if (kind === 0) continue;
       const g = groupOf[s] as number;
+      if (kind === HISTOGRAM && !countsHistograms) {
+        const histogram = input.histograms?.[i];
+        if (addsHistograms && histogram) histogramMembers[g]?.push(histogram);
+        else ignoredHistograms = true;
+        if (input.dropName) (out[g] as MutableSeries).dropName = true;
+        continue;
+      }
+      const f = input.values[i] as number;
       const target = out[g] as (typeof out)[number];
       if (input.dropName) target.dropName = true;
       if (seen[g] === 0) {
@@ -179,13 +199,25 @@ function reduce(
       }
     }
     for (let g = 0; g < groups; g++) {
+      const target = out[g] as MutableSeries;
+      const histograms = histogramMembers[g];
+      if (histograms && histograms.length > 0) {
+        if (seen[g] === 1) {
+          ev.annotate('warning', 'encountered a mix of histograms and floats for aggregation', expr.expr.pos);
+          continue;
+        }
+        const total = sumHistograms(ev, expr, histograms);
+        if (total)
+          SeriesCollector.setHistogram(target, i, op === 'avg' ? compact(div(total, histograms.length)) : total);
+        continue;
+      }
       if (seen[g] !== 1) continue;
-      const target = out[g] as (typeof out)[number];
-      target.present[i] = 1;
+      target.present[i] = FLOAT;
       target.values[i] = finish(op, g, i);
     }
   }
-  return { kind: 'vector', series: out.filter((s) => s.present.includes(1)) };
+  if (ignoredHistograms) ev.annotate('info', `ignored histogram in ${op} aggregation`, expr.expr.pos);
+  return { kind: 'vector', series: out.filter((s) => s.present.some((p) => p !== 0)) };
 
   function finish(operator: AggregateExpr['op'], g: number, i: number): number {
     const v = value[g] as number;
@@ -208,6 +240,32 @@ function reduce(
         return v;
     }
   }
+}
+
+/** The compensated sum of native histograms, or undefined (with Prometheus's warning) when their schemas cannot mix. */
+function sumHistograms(
+  ev: Evaluator,
+  expr: AggregateExpr,
+  histograms: readonly FloatHistogram[],
+): FloatHistogram | undefined {
+  let sum = histograms[0] as FloatHistogram;
+  let compensation: FloatHistogram | undefined;
+  for (const h of histograms.slice(1)) {
+    const step = kahanAddHistogram(sum, compensation, h);
+    if (!step.ok) {
+      ev.annotate(
+        'warning',
+        'vector contains a mix of histograms with exponential and custom buckets schemas',
+        expr.expr.pos,
+      );
+      return undefined;
+    }
+    sum = step.sum;
+    compensation = step.compensation;
+  }
+  if (!compensation) return compact(sum);
+  const total = add(sum, compensation);
+  return total.ok ? compact(total.histogram) : compact(sum);
 }
 
 /**

@@ -13,13 +13,14 @@ import {
 } from './labels.js';
 import { arithmetic, compare } from './operators.js';
 import { EvaluationError } from './result.js';
-import type { StepSeries, Steps } from './types.js';
+import { HISTOGRAM, type StepSeries, type Steps } from './types.js';
+import { histogramBinop, type Outcome } from './histogram-operators.js';
 import type { ScalarValue, Value } from './value.js';
 
 export async function evalBinary(ev: Evaluator, expr: BinaryExpr, steps: Steps): Promise<Value> {
   const lhs = await ev.eval(expr.lhs, steps);
   const rhs = await ev.eval(expr.rhs, steps);
-  const { op, returnBool } = expr;
+  const { op } = expr;
   if (lhs.kind === 'scalar' && rhs.kind === 'scalar') {
     const values = lhs.values.map((l, i) => {
       const r = rhs.values[i] as number;
@@ -27,12 +28,12 @@ export async function evalBinary(ev: Evaluator, expr: BinaryExpr, steps: Steps):
     });
     return { kind: 'scalar', values };
   }
-  if (lhs.kind === 'vector' && rhs.kind === 'scalar') return vectorScalar(op, returnBool, lhs.series, rhs, false);
-  if (lhs.kind === 'scalar' && rhs.kind === 'vector') return vectorScalar(op, returnBool, rhs.series, lhs, true);
+  if (lhs.kind === 'vector' && rhs.kind === 'scalar') return vectorScalar(ev, expr, lhs.series, rhs, false);
+  if (lhs.kind === 'scalar' && rhs.kind === 'vector') return vectorScalar(ev, expr, rhs.series, lhs, true);
   if (lhs.kind === 'vector' && rhs.kind === 'vector') {
     ev.checkpoint();
     if (isSetOp(op)) return setOperation(op, lhs.series, rhs.series, expr.matching, steps.count);
-    return vectorVector(op, returnBool, lhs.series, rhs.series, expr.matching, steps.count);
+    return vectorVector(ev, expr, lhs.series, rhs.series, steps.count);
   }
   throw new EvaluationError(`binary operator ${op} between ${lhs.kind} and ${rhs.kind}`);
 }
@@ -44,36 +45,60 @@ function changesMetric(op: BinaryOp): boolean {
 
 /** `vector op scalar` (or `scalar op vector` with `swap`): per element; a comparison keeps the vector's value. */
 function vectorScalar(
-  op: BinaryOp,
-  returnBool: boolean,
+  ev: Evaluator,
+  expr: BinaryExpr,
   series: readonly StepSeries[],
   scalar: ScalarValue,
   swap: boolean,
 ): Value {
+  const { op, returnBool } = expr;
   const out: StepSeries[] = [];
   const comparison = isComparisonOp(op);
   for (const s of series) {
-    const values = new Float64Array(s.values.length);
-    const present = new Uint8Array(s.values.length);
-    let any = false;
-    for (let i = 0; i < values.length; i++) {
-      if (s.present[i] !== 1) continue;
-      const v = s.values[i] as number;
+    const target: MutableSeries = {
+      labels: s.labels,
+      values: new Float64Array(s.values.length),
+      present: new Uint8Array(s.values.length),
+      dropName: s.dropName || changesMetric(op) || returnBool,
+    };
+    for (let i = 0; i < s.values.length; i++) {
+      if (s.present[i] === 0) continue;
       const k = scalar.values[i] as number;
+      const histogram = s.present[i] === HISTOGRAM ? s.histograms?.[i] : undefined;
+      if (histogram) {
+        const own = { f: 0, h: histogram };
+        const other = { f: k, h: undefined };
+        const outcome = histogramBinop(ev, op, swap ? other : own, swap ? own : other, expr.pos);
+        if (outcome) setOutcome(target, i, outcome, comparison, returnBool);
+        continue;
+      }
+      const v = s.values[i] as number;
       const [l, r] = swap ? [k, v] : [v, k];
       if (comparison) {
         const keep = compare(op, l, r);
         if (!keep && !returnBool) continue;
-        values[i] = returnBool ? (keep ? 1 : 0) : v;
+        SeriesCollector.set(target, i, returnBool ? (keep ? 1 : 0) : v);
       } else {
-        values[i] = arithmetic(op, l, r);
+        SeriesCollector.set(target, i, arithmetic(op, l, r));
       }
-      present[i] = 1;
-      any = true;
     }
-    if (any) out.push({ labels: s.labels, values, present, dropName: s.dropName || changesMetric(op) || returnBool });
+    if (target.present.some((p) => p !== 0)) out.push(target);
   }
   return { kind: 'vector', series: out };
+}
+
+/** Writes the outcome of a histogram operation: comparisons filter (or give 0/1 with `bool`), others give a value. */
+function setOutcome(
+  target: MutableSeries,
+  step: number,
+  outcome: Outcome,
+  comparison: boolean,
+  returnBool: boolean,
+): void {
+  if (comparison && returnBool) SeriesCollector.set(target, step, outcome.keep ? 1 : 0);
+  else if (!outcome.keep) return;
+  else if (outcome.h) SeriesCollector.setHistogram(target, step, outcome.h);
+  else SeriesCollector.set(target, step, outcome.f);
 }
 
 /** The key vector matching compares: the `on` labels, or all labels but the `ignoring` ones and the name. */
@@ -114,7 +139,7 @@ function groupPresence(
       present = new Uint8Array(count);
       out.set(key, present);
     }
-    for (let i = 0; i < count; i++) if (s.present[i] === 1) present[i] = 1;
+    for (let i = 0; i < count; i++) if (s.present[i] !== 0) present[i] = 1;
   }
   return out;
 }
@@ -135,8 +160,8 @@ function setOperation(
     const out: StepSeries[] = [];
     for (const s of series) {
       const groupPresent = other.get(sig(s.labels));
-      const present = s.present.map((p, i) => (p === 1 && (groupPresent?.[i] === 1) === keepMatched ? 1 : 0));
-      if (present.includes(1)) out.push({ ...s, present });
+      const present = s.present.map((p, i) => (p !== 0 && (groupPresent?.[i] === 1) === keepMatched ? p : 0));
+      if (present.some((p) => p !== 0)) out.push({ ...s, present });
     }
     return out;
   };
@@ -151,7 +176,7 @@ function setOperation(
       const collector = new SeriesCollector(count);
       for (const s of [...lhs, ...fromRight]) {
         const target = collector.series(s.labels, s.dropName);
-        for (let i = 0; i < count; i++) if (s.present[i] === 1) SeriesCollector.set(target, i, s.values[i] as number);
+        for (let i = 0; i < count; i++) SeriesCollector.copy(target, i, s);
       }
       return { kind: 'vector', series: collector.result() };
     }
@@ -172,13 +197,13 @@ function resultLabels(many: Labels, one: Labels, op: BinaryOp, matching: VectorM
 
 /** Arithmetic and comparison between two vectors, with one-to-one, many-to-one or one-to-many matching. */
 function vectorVector(
-  op: BinaryOp,
-  returnBool: boolean,
+  ev: Evaluator,
+  expr: BinaryExpr,
   lhsSeries: readonly StepSeries[],
   rhsSeries: readonly StepSeries[],
-  matching: VectorMatching,
   count: number,
 ): Value {
+  const { op, returnBool, matching } = expr;
   if (lhsSeries.length === 0 || rhsSeries.length === 0) return { kind: 'vector', series: [] };
   const swapped = matching.card === 'one-to-many';
   const many = swapped ? rhsSeries : lhsSeries;
@@ -196,7 +221,7 @@ function vectorVector(
   const oneAt = (group: readonly StepSeries[], i: number): StepSeries | undefined => {
     let found: StepSeries | undefined;
     for (const s of group) {
-      if (s.present[i] !== 1) continue;
+      if (s.present[i] === 0) continue;
       if (found) {
         const [a, b] = [formatLabels(s.labels), formatLabels(found.labels)].sort();
         throw new EvaluationError(
@@ -216,7 +241,7 @@ function vectorVector(
     const group = oneByGroup.get(key);
     if (!group) continue;
     for (let i = 0; i < count; i++) {
-      if (m.present[i] !== 1) continue;
+      if (m.present[i] === 0) continue;
       const o = oneAt(group, i);
       if (!o) continue;
       if (matching.card === 'one-to-one') {
@@ -232,17 +257,20 @@ function vectorVector(
         }
         matched[i] = 1;
       }
-      const mv = m.values[i] as number;
-      const ov = o.values[i] as number;
-      const [l, r] = swapped ? [ov, mv] : [mv, ov];
-      let value: number;
-      if (comparison) {
-        const keep = compare(op, l, r);
-        if (!keep && !returnBool) continue;
-        value = returnBool ? (keep ? 1 : 0) : l;
+      const mh = m.present[i] === HISTOGRAM ? m.histograms?.[i] : undefined;
+      const oh = o.present[i] === HISTOGRAM ? o.histograms?.[i] : undefined;
+      let outcome: Outcome | null;
+      if (mh || oh) {
+        const mine = { f: m.values[i] as number, h: mh };
+        const theirs = { f: o.values[i] as number, h: oh };
+        outcome = histogramBinop(ev, op, swapped ? theirs : mine, swapped ? mine : theirs, expr.pos);
       } else {
-        value = arithmetic(op, l, r);
+        const mv = m.values[i] as number;
+        const ov = o.values[i] as number;
+        const [l, r] = swapped ? [ov, mv] : [mv, ov];
+        outcome = comparison ? { f: l, keep: compare(op, l, r) } : { f: arithmetic(op, l, r), keep: true };
       }
+      if (!outcome || (!outcome.keep && !returnBool)) continue;
       let byOne = outputs.get(m);
       if (!byOne) {
         byOne = new Map();
@@ -254,10 +282,10 @@ function vectorVector(
         target = collector.series(labels, returnBool, labelsKey(labels));
         byOne.set(o, target);
       }
-      if (target.present[i] === 1 && matching.card !== 'one-to-one') {
+      if (target.present[i] !== 0 && matching.card !== 'one-to-one') {
         throw new EvaluationError('multiple matches for labels: grouping labels must ensure unique matches');
       }
-      SeriesCollector.set(target, i, value);
+      setOutcome(target, i, outcome, comparison, returnBool);
     }
   }
   return { kind: 'vector', series: collector.result() };

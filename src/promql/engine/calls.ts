@@ -2,6 +2,7 @@ import type { Call, Expr, LabelMatcher } from '../ast.js';
 import { SeriesCollector } from './collector.js';
 import type { Evaluator, RangeInput } from './evaluator.js';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from './classic-histograms.js';
+import { histogramStatistic } from './native-histograms.js';
 import { labelJoin, labelReplace } from './functions/label.js';
 import { MAP_FUNCTIONS } from './functions/math.js';
 import { RANGE_FUNCTIONS } from './functions/range.js';
@@ -93,6 +94,12 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
       for (const arg of args.slice(2)) qs.push(await scalarArg(ev, arg, steps));
       return histogramQuantiles(ev, call, await vectorArg(ev, args[0], steps), label, qs, steps);
     }
+    case 'histogram_count':
+    case 'histogram_sum':
+    case 'histogram_avg':
+    case 'histogram_stddev':
+    case 'histogram_stdvar':
+      return histogramStatistic(name, await vectorArg(ev, args[0], steps));
     case 'histogram_fraction': {
       const lower = await scalarArg(ev, args[0], steps);
       const upper = await scalarArg(ev, args[1], steps);
@@ -176,7 +183,15 @@ async function timestamp(ev: Evaluator, arg: Expr | undefined, steps: Steps): Pr
   }
   const series = await vectorArg(ev, arg, steps);
   const times = Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000);
-  return { kind: 'vector', series: series.map((s) => ({ ...s, values: times.slice(), dropName: true })) };
+  return {
+    kind: 'vector',
+    series: series.map((s) => ({
+      labels: s.labels,
+      values: times.slice(),
+      present: s.present.map((p) => (p === 0 ? 0 : 1)),
+      dropName: true,
+    })),
+  };
 }
 
 /** The labels `absent()` gives: the selector's equality matchers, a label matched twice left out (Prometheus's rule). */
@@ -415,9 +430,7 @@ async function relabel(ev: Evaluator, name: string, args: readonly Expr[], steps
     const labels = relabelOne(s.labels);
     const dropName = dst === METRIC_NAME && labels !== s.labels ? false : s.dropName;
     const target = collector.series(labels, dropName);
-    for (let i = 0; i < steps.count; i++) {
-      if (s.present[i] === 1) SeriesCollector.set(target, i, s.values[i] as number);
-    }
+    for (let i = 0; i < steps.count; i++) SeriesCollector.copy(target, i, s);
   }
   return { kind: 'vector', series: collector.result() };
 }

@@ -5,8 +5,10 @@ import { formatGoG, formatGoGPrecision, formatRfc3339 } from './format.js';
 import { bucketFraction, bucketQuantile, type Bucket, type BucketQuantileResult } from './functions/histogram.js';
 import { SeriesCollector } from './collector.js';
 import { dropLabels, getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
-import { stepTime, type StepSeries, type Steps } from './types.js';
+import { FLOAT, stepTime, type StepSeries, type Steps } from './types.js';
 import type { Value } from './value.js';
+import { histogramFraction as nativeFraction, histogramQuantile as nativeQuantile } from './histograms/statistics.js';
+import { mapHistograms } from './native-histograms.js';
 
 const LE: ReadonlySet<string> = new Set(['le']);
 
@@ -23,6 +25,7 @@ function histograms(ev: Evaluator, arg: Expr, series: readonly StepSeries[]): Hi
   const groups = new Map<string, Histogram>();
   const pos = arg.pos;
   for (const s of series) {
+    if (!s.present.includes(FLOAT)) continue; // native histograms only: not a classic bucket
     const le = getLabel(s.labels, 'le');
     const bound = parseBound(le);
     if (bound === undefined) {
@@ -138,7 +141,10 @@ export function histogramQuantile(
   const fixes = new MonotonicityFixes();
   const value = quantiles(histograms(ev, vectorArg, series), q, steps, fixes);
   fixes.report(ev, vectorArg);
-  return value;
+  const native = mapHistograms(series, (h, i) => nativeQuantile(q[i] as number, h).value);
+  return value.kind === 'vector' && native.length > 0
+    ? { kind: 'vector', series: [...value.series, ...native] }
+    : value;
 }
 
 /**
@@ -164,7 +170,8 @@ export function histogramQuantiles(
   for (const q of qs) {
     const value = quantiles(groups, q, steps, fixes);
     if (value.kind !== 'vector') continue;
-    for (const s of value.series) {
+    const native = mapHistograms(series, (h, i) => nativeQuantile(q[i] as number, h).value);
+    for (const s of [...value.series, ...native]) {
       for (let i = 0; i < steps.count; i++) {
         if (s.present[i] !== 1) continue;
         const labels = setLabel(s.labels, label, formatOpenMetricsFloat(q[i] as number));
@@ -193,9 +200,13 @@ export function histogramFraction(
 ): Value {
   const vectorArg = call.args[2];
   if (!vectorArg) throw new Error('histogram_fraction takes three arguments');
-  return perHistogram(histograms(ev, vectorArg, series), steps, (buckets, i) =>
+  const value = perHistogram(histograms(ev, vectorArg, series), steps, (buckets, i) =>
     bucketFraction(lower[i] as number, upper[i] as number, buckets),
   );
+  const native = mapHistograms(series, (h, i) => nativeFraction(lower[i] as number, upper[i] as number, h).value);
+  return value.kind === 'vector' && native.length > 0
+    ? { kind: 'vector', series: [...value.series, ...native] }
+    : value;
 }
 
 /** An `le` value as Go's strconv.ParseFloat reads it (`+Inf`, `1e3`, `NaN`); undefined when it is not a number. */

@@ -1,11 +1,13 @@
 import { EvaluationError } from './result.js';
 import { labelsKey, type Labels } from './labels.js';
-import type { StepSeries } from './types.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
+import { FLOAT, HISTOGRAM, type StepSeries } from './types.js';
 
 export interface MutableSeries {
   readonly labels: Labels;
   readonly values: Float64Array;
   readonly present: Uint8Array;
+  histograms?: (FloatHistogram | undefined)[];
   dropName: boolean;
 }
 
@@ -31,9 +33,23 @@ export class SeriesCollector {
   }
 
   static set(series: MutableSeries, step: number, value: number): void {
-    if (series.present[step] === 1) throw new EvaluationError(DUPLICATE_LABELSET);
-    series.present[step] = 1;
+    if (series.present[step] !== 0) throw new EvaluationError(DUPLICATE_LABELSET);
+    series.present[step] = FLOAT;
     series.values[step] = value;
+  }
+
+  static setHistogram(series: MutableSeries, step: number, histogram: FloatHistogram): void {
+    if (series.present[step] !== 0) throw new EvaluationError(DUPLICATE_LABELSET);
+    series.present[step] = HISTOGRAM;
+    series.histograms ??= new Array<FloatHistogram | undefined>(series.present.length);
+    series.histograms[step] = histogram;
+  }
+
+  /** Copies the sample of `from` at `step`, float or histogram, into `series`. */
+  static copy(series: MutableSeries, step: number, from: StepSeries): void {
+    const histogram = from.present[step] === HISTOGRAM ? from.histograms?.[step] : undefined;
+    if (histogram) SeriesCollector.setHistogram(series, step, histogram);
+    else if (from.present[step] === FLOAT) SeriesCollector.set(series, step, from.values[step] as number);
   }
 
   result(): StepSeries[] {
@@ -43,5 +59,5 @@ export class SeriesCollector {
 
 /** Series that no step has a value for are left out of results. */
 export function hasAnyValue(series: StepSeries): boolean {
-  return series.present.includes(1);
+  return series.present.some((p) => p !== 0);
 }

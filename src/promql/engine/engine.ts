@@ -2,10 +2,12 @@ import { documentedType, exprType } from '../ast.js';
 import { parse } from '../parse.js';
 import { Evaluator } from './evaluator.js';
 import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.js';
-import { DUPLICATE_LABELSET } from './collector.js';
+import { DUPLICATE_LABELSET, SeriesCollector, type MutableSeries } from './collector.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
+import { compact } from './histograms/layout.js';
 import { EvaluationError, type QueryResult, type QueryValue, type RangeResultSeries } from './result.js';
 import type { Storage } from './storage.js';
-import { stepTime, type StepSeries, type Steps } from './types.js';
+import { FLOAT, HISTOGRAM, stepTime, type StepSeries, type Steps } from './types.js';
 import type { Value } from './value.js';
 
 export interface EngineOptions {
@@ -123,13 +125,14 @@ function toQueryValue(value: Value, steps: Steps, mode: 'instant' | 'range'): Qu
       if (mode === 'instant') {
         const seen = new Set<string>();
         const result = value.series
-          .filter((s) => s.present[0] === 1)
+          .filter((s) => s.present[0] !== 0)
           .map((s) => {
             const labels = finalLabels(s);
             const key = labelsKey(labels);
             if (seen.has(key)) throw new EvaluationError(DUPLICATE_LABELSET);
             seen.add(key);
-            return { labels, t, v: s.values[0] as number };
+            const h = s.present[0] === HISTOGRAM ? s.histograms?.[0] : undefined;
+            return h ? { labels, t, v: 0, h: compact(h) } : { labels, t, v: s.values[0] as number };
           });
         return { resultType: 'vector', result };
       }
@@ -138,10 +141,20 @@ function toQueryValue(value: Value, steps: Steps, mode: 'instant' | 'range'): Qu
   }
 }
 
-function points(values: Float64Array, present: Uint8Array, steps: Steps): { timestamps: number[]; values: number[] } {
-  const out = { timestamps: [] as number[], values: [] as number[] };
+function points(
+  values: Float64Array,
+  present: Uint8Array,
+  steps: Steps,
+  histograms?: readonly (FloatHistogram | undefined)[],
+): { timestamps: number[]; values: number[]; histograms?: { t: number; h: FloatHistogram }[] } {
+  const out: { timestamps: number[]; values: number[]; histograms?: { t: number; h: FloatHistogram }[] } = {
+    timestamps: [],
+    values: [],
+  };
   for (let i = 0; i < steps.count; i++) {
-    if (present[i] !== 1) continue;
+    const h = present[i] === HISTOGRAM ? histograms?.[i] : undefined;
+    if (h) (out.histograms ??= []).push({ t: stepTime(steps, i), h: compact(h) });
+    if (present[i] !== FLOAT) continue;
     out.timestamps.push(stepTime(steps, i));
     out.values.push(values[i] as number);
   }
@@ -150,24 +163,19 @@ function points(values: Float64Array, present: Uint8Array, steps: Steps): { time
 
 /** A range query's matrix: series that became equal once names were dropped are merged, unless they overlap. */
 function mergeSameLabels(series: readonly StepSeries[], steps: Steps): RangeResultSeries[] {
-  const merged = new Map<string, { labels: Labels; values: Float64Array; present: Uint8Array }>();
+  const merged = new Map<string, MutableSeries>();
   for (const s of series) {
     const labels = finalLabels(s);
     const key = labelsKey(labels);
-    const target = merged.get(key);
+    let target = merged.get(key);
     if (!target) {
-      merged.set(key, { labels, values: s.values.slice(), present: s.present.slice() });
-      continue;
+      target = { labels, values: new Float64Array(steps.count), present: new Uint8Array(steps.count), dropName: false };
+      merged.set(key, target);
     }
-    for (let i = 0; i < steps.count; i++) {
-      if (s.present[i] !== 1) continue;
-      if (target.present[i] === 1) throw new EvaluationError(DUPLICATE_LABELSET);
-      target.present[i] = 1;
-      target.values[i] = s.values[i] as number;
-    }
+    for (let i = 0; i < steps.count; i++) SeriesCollector.copy(target, i, s);
   }
   return [...merged.values()]
-    .filter((s) => s.present.includes(1))
-    .map((s) => ({ labels: s.labels, ...points(s.values, s.present, steps) }))
+    .filter((s) => s.present.some((p) => p !== 0))
+    .map((s) => ({ labels: s.labels, ...points(s.values, s.present, steps, s.histograms) }))
     .sort((a, b) => compareLabels(a.labels, b.labels));
 }

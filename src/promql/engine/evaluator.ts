@@ -5,8 +5,10 @@ import { evalBinary } from './binary.js';
 import { evalCall } from './calls.js';
 import { EvaluationError } from './result.js';
 import { isStepInvariant } from './step-invariant.js';
-import type { Storage } from './storage.js';
-import { stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
+import type { SeriesData, Storage } from './storage.js';
+import { negate } from './histograms/arithmetic.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
+import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
 import { scalarOf, type Value } from './value.js';
 
 export interface EvaluatorOptions {
@@ -116,7 +118,12 @@ export class Evaluator {
     if (value.kind !== 'vector') throw new EvaluationError(`unary minus on ${value.kind}`);
     return {
       kind: 'vector',
-      series: value.series.map((s) => ({ ...s, values: s.values.map((v) => -v), dropName: true })),
+      series: value.series.map((s) => ({
+        ...s,
+        values: s.values.map((v) => -v),
+        ...(s.histograms ? { histograms: s.histograms.map((h) => h && negate(h)) } : {}),
+        dropName: true,
+      })),
     };
   }
 
@@ -147,6 +154,8 @@ export class Evaluator {
       const { timestamps: ts, values: vs, stale } = series;
       const values = new Float64Array(steps.count);
       const present = new Uint8Array(steps.count);
+      const sampleHistograms = timestamps ? undefined : series.histograms;
+      let histograms: (FloatHistogram | undefined)[] | undefined;
       let next = 0;
       let any = false;
       for (let i = 0; i < steps.count; i++) {
@@ -155,12 +164,20 @@ export class Evaluator {
         while (next < ts.length && (ts[next] as number) <= t) next++;
         const k = next - 1;
         if (k < 0 || (ts[k] as number) <= t - lookback || stale?.[k] === 1) continue;
-        values[i] = timestamps ? (ts[k] as number) / 1000 : (vs[k] as number);
-        present[i] = 1;
+        const histogram = sampleHistograms?.[k];
+        if (histogram) {
+          histograms ??= new Array<FloatHistogram | undefined>(steps.count);
+          histograms[i] = histogram;
+          present[i] = HISTOGRAM;
+        } else {
+          values[i] = timestamps ? (ts[k] as number) / 1000 : (vs[k] as number);
+          present[i] = FLOAT;
+        }
         any = true;
         points++;
       }
-      if (any) out.push({ labels: series.labels, values, present, dropName: false });
+      if (any)
+        out.push({ labels: series.labels, values, present, dropName: false, ...(histograms ? { histograms } : {}) });
     }
     this.countSamples(points);
     return out;
@@ -180,7 +197,7 @@ export class Evaluator {
         this.options.signal,
       );
       this.checkpoint();
-      const series = data.map((s): RangeSeries => withoutStale(s.labels, s.timestamps, s.values, s.stale));
+      const series = data.map((s): RangeSeries => floatSamples(s));
       return { series, ends, range };
     }
     return this.subquery(expr, steps);
@@ -202,7 +219,7 @@ export class Evaluator {
       const ts: number[] = [];
       const vs: number[] = [];
       for (let i = 0; i < count; i++) {
-        if (s.present[i] !== 1) continue;
+        if (s.present[i] !== FLOAT) continue;
         ts.push(start + i * step);
         vs.push(s.values[i] as number);
       }
@@ -217,15 +234,18 @@ export class Evaluator {
   }
 }
 
-function withoutStale(
-  labels: RangeSeries['labels'],
-  timestamps: Float64Array,
-  values: Float64Array,
-  stale: Uint8Array | undefined,
-): RangeSeries {
-  if (!stale?.includes(1)) return { labels, timestamps, values, dropName: false };
+/**
+ * A series' float samples for range functions: staleness markers and native-histogram samples left out (range
+ * functions over histograms are not supported yet).
+ */
+function floatSamples(series: SeriesData): RangeSeries {
+  const { labels, timestamps, values, stale, histograms } = series;
+  const skip = (i: number): boolean => stale?.[i] === 1 || histograms?.[i] !== undefined;
+  if (!stale?.includes(1) && !histograms?.some((h) => h !== undefined)) {
+    return { labels, timestamps, values, dropName: false };
+  }
   const keep: number[] = [];
-  for (let i = 0; i < timestamps.length; i++) if (stale[i] !== 1) keep.push(i);
+  for (let i = 0; i < timestamps.length; i++) if (!skip(i)) keep.push(i);
   return {
     labels,
     timestamps: Float64Array.from(keep, (i) => timestamps[i] as number),
@@ -279,6 +299,7 @@ function repeat(value: Value, count: number): Value {
           values: fill(s.values),
           present: new Uint8Array(count).fill(s.present[0] as number),
           dropName: s.dropName,
+          ...(s.histograms ? { histograms: new Array<FloatHistogram | undefined>(count).fill(s.histograms[0]) } : {}),
         })),
       };
     default:

@@ -1,16 +1,22 @@
+import type { FloatHistogram } from './histograms/float-histogram.js';
 import type { Labels } from './labels.js';
 
 /** The value of a query, in the four shapes of Prometheus's HTTP API (times in milliseconds). */
 export interface InstantSample {
   readonly labels: Labels;
   readonly t: number;
+  /** The float value; 0 when the sample is a native histogram (`h`). */
   readonly v: number;
+  readonly h?: FloatHistogram;
 }
 
 export interface RangeResultSeries {
   readonly labels: Labels;
+  /** The float points. */
   readonly timestamps: readonly number[];
   readonly values: readonly number[];
+  /** The native-histogram points, when there are any (Prometheus's `histograms` of a series). */
+  readonly histograms?: readonly { readonly t: number; readonly h: FloatHistogram }[];
 }
 
 export type QueryValue =

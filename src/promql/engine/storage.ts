@@ -1,4 +1,5 @@
 import type { LabelMatcher } from '../ast.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
 import type { Labels } from './labels.js';
 
 /**
@@ -13,6 +14,8 @@ export interface SeriesData {
   readonly values: Float64Array;
   /** 1 where the sample is a staleness marker (Prometheus's special NaN); absent when the series has none. */
   readonly stale?: Uint8Array;
+  /** Where an entry is set, sample i is a native histogram (`values[i]` is then meaningless). */
+  readonly histograms?: readonly (FloatHistogram | undefined)[];
 }
 
 export interface SelectRange {

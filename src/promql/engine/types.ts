@@ -1,3 +1,4 @@
+import type { FloatHistogram } from './histograms/float-histogram.js';
 import type { Labels } from './labels.js';
 
 /**
@@ -12,15 +13,23 @@ export interface Steps {
   readonly count: number;
 }
 
+export const FLOAT = 1;
+export const HISTOGRAM = 2;
+
 export function stepTime(steps: Steps, index: number): number {
   return steps.start + index * steps.interval;
 }
 
-/** An instant-vector series over the steps: `values[i]` is meaningful only where `present[i]` is 1. */
+/**
+ * An instant-vector series over the steps. `present[i]` is 0 (no sample), FLOAT (`values[i]`) or HISTOGRAM
+ * (`histograms[i]`, a native histogram): code that only knows floats tests for FLOAT and so leaves histograms out,
+ * as Prometheus's float-only functions and operators ignore them.
+ */
 export interface StepSeries {
   readonly labels: Labels;
   readonly values: Float64Array;
   readonly present: Uint8Array;
+  readonly histograms?: readonly (FloatHistogram | undefined)[];
   /** Prometheus 3's delayed name removal: `__name__` is still in `labels`, to be removed when the result is built. */
   readonly dropName: boolean;
 }

@@ -1,3 +1,6 @@
+import { customBoundsMatch, type FloatHistogram, type Span } from '../engine/histograms/float-histogram.js';
+import { compact } from '../engine/histograms/layout.js';
+import { testExpression } from '../engine/histograms/notation.js';
 import { compareLabels, formatLabels, getLabel, labelsKey, METRIC_NAME, type Labels } from '../engine/labels.js';
 import type { QueryResult, QueryValue } from '../engine/result.js';
 import type { Check } from './harness.js';
@@ -103,16 +106,28 @@ export function compareResult(check: Check, value: QueryValue): string | null {
         if (!want) return `unexpected metric ${seriesName(series.labels)} in result, has ${got}`;
         seen.add(key);
         const points: { t: number; value: SequenceValue }[] = [];
+        const histogramPoints: { t: number; value: SequenceValue }[] = [];
         for (let i = 0; i < want.values.length; i++) {
           const t = check.start + i * check.step;
           if (t > check.end) {
             return `expected ${want.values.length} points for ${seriesName(want.labels)}, but query time range cannot return this many points`;
           }
           const v = want.values[i] as SequenceValue;
-          if (!v.omitted) points.push({ t, value: v });
+          if (v.histogram) histogramPoints.push({ t, value: v });
+          else if (!v.omitted) points.push({ t, value: v });
         }
-        if (points.length !== series.values.length) {
-          return `expected ${points.length} points for ${seriesName(want.labels)}, but got ${got}`;
+        const gotHistograms = series.histograms ?? [];
+        if (points.length !== series.values.length || histogramPoints.length !== gotHistograms.length) {
+          return `expected ${points.length} float points and ${histogramPoints.length} histogram points for ${seriesName(want.labels)}, but got ${got} and ${gotHistograms.length} histograms`;
+        }
+        for (const [i, point] of histogramPoints.entries()) {
+          const actual = gotHistograms[i] as { t: number; h: FloatHistogram };
+          if (actual.t !== point.t) {
+            return `expected histogram ${i} of ${seriesName(want.labels)} at t=${point.t}, but it is at t=${actual.t}`;
+          }
+          if (!sameHistogram(point.value, actual.h)) {
+            return `expected ${formatValue(point.value)} at t=${point.t} for ${seriesName(want.labels)}, but got ${testExpression(actual.h)}`;
+          }
         }
         for (let i = 0; i < points.length; i++) {
           const point = points[i] as { t: number; value: SequenceValue };
@@ -141,7 +156,12 @@ export function compareResult(check: Check, value: QueryValue): string | null {
         }
         const first = want.values[0];
         if (!first) return `expected result for ${seriesName(want.labels)} has no value`;
-        if (!sameValue(first, sample.v)) {
+        if (first.histogram || sample.h) {
+          if (!first.histogram || !sample.h || !sameHistogram(first, sample.h)) {
+            const got = sample.h ? testExpression(sample.h) : String(sample.v);
+            return `expected ${formatValue(first)} for ${seriesName(sample.labels)} but got ${got}`;
+          }
+        } else if (!sameValue(first, sample.v)) {
           return `expected ${formatValue(first)} for ${seriesName(sample.labels)} but got ${sample.v}`;
         }
         seen.add(key);
@@ -166,7 +186,32 @@ export function compareResult(check: Check, value: QueryValue): string | null {
 }
 
 function formatValue(value: SequenceValue): string {
+  if (value.histogram) return testExpression(value.histogram);
   return value.stale ? 'stale' : value.omitted ? '_' : String(value.value);
+}
+
+/** Upstream's compareNativeHistogram: both compacted, counts within the tolerance, the hint only when written. */
+function sameHistogram(expected: SequenceValue, actual: FloatHistogram): boolean {
+  if (!expected.histogram) return false;
+  const e = compact(expected.histogram);
+  const a = compact(actual);
+  const spans = (x: readonly Span[], y: readonly Span[]): boolean =>
+    x.length === y.length && x.every((s, i) => s.offset === y[i]?.offset && s.length === y[i]?.length);
+  const buckets = (x: readonly number[], y: readonly number[]): boolean =>
+    x.length === y.length && x.every((v, i) => almostEqual(v, y[i] as number));
+  return (
+    e.schema === a.schema &&
+    almostEqual(e.count, a.count) &&
+    almostEqual(e.sum, a.sum) &&
+    (e.customValues.length === 0 || customBoundsMatch(e.customValues, a.customValues)) &&
+    e.zeroThreshold === a.zeroThreshold &&
+    almostEqual(e.zeroCount, a.zeroCount) &&
+    spans(e.negativeSpans, a.negativeSpans) &&
+    buckets(e.negativeBuckets, a.negativeBuckets) &&
+    spans(e.positiveSpans, a.positiveSpans) &&
+    buckets(e.positiveBuckets, a.positiveBuckets) &&
+    (!expected.counterResetHintSet || e.counterResetHint === a.counterResetHint)
+  );
 }
 
 function formatPoints(timestamps: readonly number[], values: readonly number[]): string {

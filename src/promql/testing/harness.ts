@@ -1,22 +1,16 @@
-import type { Expr, LabelMatcher } from '../ast.js';
+import type { Expr } from '../ast.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import { getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from '../engine/labels.js';
-import { compileMatchers } from '../engine/matchers.js';
-import { EvaluationError, type QueryResult, type QueryValue } from '../engine/result.js';
+import { labelsKey, type Labels } from '../engine/labels.js';
+import { EvaluationError, type InstantSample, type QueryResult, type QueryValue } from '../engine/result.js';
 import type { Storage } from '../engine/storage.js';
 import { PromQLError } from '../errors.js';
 import { parse } from '../parse.js';
 import { atModifierCases } from './at-modifier.js';
 import { checkAnnotations, compareResult, matches, matrixOrder } from './compare.js';
+import { customBucketHistograms, type ClassicSeries } from './custom-buckets.js';
 import { MemoryStorage } from './memory-storage.js';
 import type { EvalCommand, Expectation, LoadCommand, Script } from './script.js';
-import {
-  NATIVE_HISTOGRAMS_UNSUPPORTED,
-  parseScalarLine,
-  parseSeriesDescription,
-  SeriesNotationError,
-  type SequenceValue,
-} from './series-notation.js';
+import { parseScalarLine, parseSeriesDescription, SeriesNotationError, type SequenceValue } from './series-notation.js';
 
 /**
  * Runs Prometheus's PromQL test scripts against a query engine, following upstream's harness
@@ -57,12 +51,11 @@ export function createTestEngine(storage: Storage): QueryEngine {
 export async function runScript(script: Script, makeEngine: EngineFactory): Promise<EvalOutcome[]> {
   const storage = new MemoryStorage();
   const engine = makeEngine(storage);
-  const state: LoadState = { histogramSeries: [], loadErrors: [] };
+  const state: LoadState = { loadErrors: [] };
   const outcomes: EvalOutcome[] = [];
   for (const command of script.commands) {
     if (command.kind === 'clear') {
       storage.clear();
-      state.histogramSeries = [];
       state.loadErrors = [];
     } else if (command.kind === 'load') {
       load(storage, command, state);
@@ -77,11 +70,11 @@ export async function runScript(script: Script, makeEngine: EngineFactory): Prom
 
 /** Native-histogram series the storage could not take, and load lines that could not be read, since the last clear. */
 interface LoadState {
-  histogramSeries: { labels: Labels; line: number }[];
   loadErrors: string[];
 }
 
 function load(storage: MemoryStorage, command: LoadCommand, state: LoadState): void {
+  const classic: ClassicSeries[] = [];
   command.series.forEach((text, index) => {
     const line = command.line + 1 + index;
     let description;
@@ -92,38 +85,16 @@ function load(storage: MemoryStorage, command: LoadCommand, state: LoadState): v
       state.loadErrors.push(`load line ${line}: ${error.message}`);
       return;
     }
-    if (description.nativeHistograms) {
-      state.histogramSeries.push({ labels: description.labels, line });
-      return;
-    }
-    const timestamps: number[] = [];
-    const values: number[] = [];
-    const stale: number[] = [];
     description.values.forEach((value, i) => {
       if (value.omitted) return;
-      timestamps.push(i * command.interval);
-      values.push(value.value);
-      stale.push(value.stale ? 1 : 0);
+      if (value.histogram) storage.appendHistogram(description.labels, i * command.interval, value.histogram);
+      else storage.append(description.labels, i * command.interval, value.value, value.stale);
     });
-    storage.appendSamples(description.labels, timestamps, values, stale);
-    if (command.withNhcb) {
-      const converted = customBucketSeries(description.labels);
-      if (converted) state.histogramSeries.push({ labels: converted, line });
-    }
+    if (command.withNhcb) classic.push(description);
   });
-}
-
-/**
- * `load_with_nhcb` also stores each classic histogram as a native histogram with custom buckets, named without the
- * `_bucket`/`_count`/`_sum` suffix and without `le`: the labels of that series, which vigil cannot store.
- */
-function customBucketSeries(labels: Labels): Labels | null {
-  const name = getLabel(labels, METRIC_NAME);
-  const suffix = ['_bucket', '_count', '_sum'].find((s) => name.endsWith(s));
-  if (!suffix) return null;
-  const le = parseScalarLine(getLabel(labels, 'le'));
-  if (suffix === '_bucket' && (le === null || Number.isNaN(le))) return null;
-  return setLabel(setLabel(labels, METRIC_NAME, name.slice(0, -suffix.length)), 'le', '');
+  for (const { labels, samples } of customBucketHistograms(classic, command.interval)) {
+    for (const { t, h } of samples) storage.appendHistogram(labels, t, h);
+  }
 }
 
 /** The expected result of an eval, as upstream's evalCmd keeps it. */
@@ -156,7 +127,6 @@ function readExpected(command: EvalCommand): Expected {
         throw new EvalSetupError(`expected result ${JSON.stringify(text)}: ${error.message}`);
       throw error;
     }
-    if (description.nativeHistograms) throw new EvalSetupError(`${NATIVE_HISTOGRAMS_UNSUPPORTED} (expected result)`);
     if (description.values.length > 1 && command.mode === 'instant' && !command.expectRangeVector) {
       throw new EvalSetupError('expecting multiple values in instant evaluation not allowed');
     }
@@ -192,10 +162,6 @@ async function runEval(engine: QueryEngine, command: EvalCommand, state: LoadSta
     throw error;
   }
   const ast = tryParse(command.expr);
-  const histogram = ast ? touchedHistogram(ast, state) : null;
-  if (histogram !== null) {
-    return `${NATIVE_HISTOGRAMS_UNSUPPORTED} (series loaded at line ${histogram})`;
-  }
   const ordered = command.expectations.some((e) => e.kind === 'ordered');
   const fails = command.expectations.filter((e) => e.kind === 'fail');
   const check: Check = {
@@ -228,39 +194,6 @@ function tryParse(expr: string): Expr | null {
   } catch (error) {
     if (error instanceof PromQLError) return null;
     throw error;
-  }
-}
-
-/** The load line of a native-histogram series some selector of the query would read, or null. */
-function touchedHistogram(ast: Expr, state: LoadState): number | null {
-  if (state.histogramSeries.length === 0) return null;
-  for (const matchers of selectors(ast)) {
-    const matches = compileMatchers(matchers);
-    const hit = state.histogramSeries.find((s) => matches(s.labels));
-    if (hit) return hit.line;
-  }
-  return null;
-}
-
-function selectors(expr: Expr): (readonly LabelMatcher[])[] {
-  switch (expr.kind) {
-    case 'VectorSelector':
-      return [expr.matchers];
-    case 'MatrixSelector':
-      return [expr.selector.matchers];
-    case 'NumberLiteral':
-    case 'StringLiteral':
-      return [];
-    case 'SubqueryExpr':
-    case 'ParenExpr':
-    case 'UnaryExpr':
-      return selectors(expr.expr);
-    case 'BinaryExpr':
-      return [...selectors(expr.lhs), ...selectors(expr.rhs)];
-    case 'AggregateExpr':
-      return [...(expr.param ? selectors(expr.param) : []), ...selectors(expr.expr)];
-    case 'Call':
-      return expr.args.flatMap(selectors);
   }
 }
 
@@ -325,9 +258,11 @@ async function runInstantQuery(engine: QueryEngine, check: Check, expr: string, 
   if (ranged.value.resultType !== 'matrix') return `range mode returned a ${ranged.value.resultType}`;
   const unsorted = matrixOrder(ranged.value.result);
   if (unsorted !== null) return `${unsorted} (range mode)`;
-  const samples = ranged.value.result.flatMap((series) => {
+  const samples = ranged.value.result.flatMap((series): InstantSample[] => {
     const i = series.timestamps.indexOf(time);
-    return i < 0 ? [] : [{ labels: series.labels, t: time, v: series.values[i] as number }];
+    if (i >= 0) return [{ labels: series.labels, t: time, v: series.values[i] as number }];
+    const histogram = series.histograms?.find((point) => point.t === time);
+    return histogram ? [{ labels: series.labels, t: time, v: 0, h: histogram.h }] : [];
   });
   let value: QueryValue;
   if (result.value.resultType === 'scalar') {

@@ -1,6 +1,7 @@
 import type { LabelMatcher } from '../ast.js';
 import { compareLabels, labelsKey, type Labels } from '../engine/labels.js';
 import { compileMatchers } from '../engine/matchers.js';
+import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
 import type { SelectRange, SeriesData, Storage } from '../engine/storage.js';
 
 /**
@@ -18,6 +19,11 @@ export class MemoryStorage implements Storage {
   /** Adds one sample; `stale` marks it as a staleness marker (its value is then NaN). */
   append(labels: Labels, t: number, v: number, stale = false): void {
     this.seriesFor(labels).add(t, stale ? NaN : v, stale);
+  }
+
+  /** Adds one native-histogram sample. */
+  appendHistogram(labels: Labels, t: number, histogram: FloatHistogram): void {
+    this.seriesFor(labels).add(t, NaN, false, histogram);
   }
 
   /** Adds the samples of one series at once: `timestamps[i]`, `values[i]`, and a staleness flag when `stale[i]` is 1. */
@@ -81,10 +87,14 @@ class StoredSeries {
   private stale = new Uint8Array(INITIAL_CAPACITY);
   private length = 0;
   private staleCount = 0;
+  /** Native-histogram samples by time (their `values` entry is NaN); a float at the same time replaces one. */
+  private readonly histograms = new Map<number, FloatHistogram>();
 
   constructor(readonly labels: Labels) {}
 
-  add(t: number, v: number, stale: boolean): void {
+  add(t: number, v: number, stale: boolean, histogram?: FloatHistogram): void {
+    if (histogram) this.histograms.set(t, histogram);
+    else this.histograms.delete(t);
     const n = this.length;
     if (n === 0 || t > (this.timestamps[n - 1] as number)) {
       if (n === this.timestamps.length) this.reserve(1);
@@ -113,9 +123,12 @@ class StoredSeries {
       timestamps: this.timestamps.slice(from, to),
       values: this.values.slice(from, to),
     };
-    if (this.staleCount === 0) return data;
+    const histograms =
+      this.histograms.size === 0 ? undefined : Array.from(data.timestamps, (t) => this.histograms.get(t));
+    const withHistograms = histograms?.some((h) => h !== undefined) ? { ...data, histograms } : data;
+    if (this.staleCount === 0) return withHistograms;
     const stale = this.stale.slice(from, to);
-    return stale.includes(1) ? { ...data, stale } : data;
+    return stale.includes(1) ? { ...withHistograms, stale } : withHistograms;
   }
 
   /** The first index whose time is ≥ t (or `length`). */

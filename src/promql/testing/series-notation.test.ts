@@ -82,11 +82,21 @@ describe('parseSeriesDescription', () => {
     assert.ok(Number.isNaN(parsed[1]?.value));
   });
 
-  it('flags native-histogram values instead of reading them', () => {
-    const parsed = parseSeriesDescription('h{a="b"} {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x3');
+  it('reads native-histogram values and their expansion, mixed with floats and gaps', () => {
+    const parsed = parseSeriesDescription('h{a="b"} {{schema:0 sum:5 count:4 buckets:[1 2 1]}}x2 _ 7');
     assert.equal(parsed.nativeHistograms, true);
     assert.deepEqual(parsed.labels, labelsFrom({ __name__: 'h', a: 'b' }));
-    assert.deepEqual(parsed.values, []);
+    assert.equal(parsed.values.length, 5);
+    const first = parsed.values[0]?.histogram;
+    assert.deepEqual(
+      { schema: first?.schema, sum: first?.sum, count: first?.count, buckets: first?.positiveBuckets },
+      { schema: 0, sum: 5, count: 4, buckets: [1, 2, 1] },
+    );
+    assert.equal(parsed.values[2]?.histogram?.count, 4);
+    assert.deepEqual(parsed.values.slice(3), [
+      { omitted: true, value: 0, stale: false },
+      { omitted: false, value: 7, stale: false },
+    ]);
     assert.equal(parseSeriesDescription('{} 1 2').nativeHistograms, false);
   });
 

@@ -1,3 +1,5 @@
+import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
+import { expandHistogramItem, HistogramNotationError, splitSeriesValues } from '../engine/histograms/notation.js';
 import { labelsFrom, METRIC_NAME, type Labels } from '../engine/labels.js';
 import { parseNumber, StringSyntaxError, unquoteString } from '../literals.js';
 
@@ -9,11 +11,8 @@ import { parseNumber, StringSyntaxError, unquoteString } from '../literals.js';
  *
  * `a+bxn` expands to the n+1 values a, a+b, … ; `axn` repeats a n+1 times; `_` is a missing sample and `_xn` n of
  * them; `stale` is a staleness marker. Values are read as the series lexer reads them: decimal only (no hex, no
- * durations), with Go's number rules for the digits. Native-histogram values (`{{…}}`) are recognised but not read.
+ * durations), with Go's number rules for the digits. Native-histogram values (`{{…}}`, `{{…}}+{{…}}xN`) are read by the histogram library's notation.
  */
-
-/** The reason given for every eval that needs native histograms, which vigil's engine does not have. */
-export const NATIVE_HISTOGRAMS_UNSUPPORTED = 'native histograms are not supported';
 
 export interface SequenceValue {
   /** `_`: no sample at this position. */
@@ -21,15 +20,16 @@ export interface SequenceValue {
   readonly value: number;
   /** `stale`: Prometheus's staleness marker (a special NaN). */
   readonly stale: boolean;
+  /** A native-histogram value (`{{…}}`); `value` is then meaningless. */
+  readonly histogram?: FloatHistogram;
+  /** The literal gave `counter_reset_hint:`, so a comparison must check it. */
+  readonly counterResetHintSet?: boolean;
 }
 
 export interface SeriesDescription {
   readonly labels: Labels;
   readonly values: readonly SequenceValue[];
-  /**
-   * The line holds native-histogram values (`{{…}}`); `values` is then empty, and whoever uses the line must report
-   * {@link NATIVE_HISTOGRAMS_UNSUPPORTED} instead of acting on it.
-   */
+  /** The line holds native-histogram values (`{{…}}`, read by src/promql/engine/histograms/notation.ts). */
   readonly nativeHistograms: boolean;
 }
 
@@ -46,8 +46,24 @@ export function parseSeriesDescription(line: string): SeriesDescription {
   if (rest !== '' && !/^\s/.test(rest)) {
     throw new SeriesNotationError(`unexpected ${JSON.stringify(rest[0])} after the metric in ${JSON.stringify(line)}`);
   }
-  if (rest.includes('{{')) return { labels, values: [], nativeHistograms: true };
   const values: SequenceValue[] = [];
+  if (rest.includes('{{')) {
+    try {
+      for (const item of splitSeriesValues(rest)) {
+        if (!item.startsWith('{{')) {
+          values.push(...expandItem(item));
+          continue;
+        }
+        for (const { histogram, counterResetHintSet } of expandHistogramItem(item)) {
+          values.push({ omitted: false, value: 0, stale: false, histogram, counterResetHintSet });
+        }
+      }
+    } catch (error) {
+      if (error instanceof HistogramNotationError) throw new SeriesNotationError(error.message);
+      throw error;
+    }
+    return { labels, values, nativeHistograms: true };
+  }
   for (const item of rest.split(/\s+/)) {
     if (item !== '') values.push(...expandItem(item));
   }
