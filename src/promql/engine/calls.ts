@@ -1,6 +1,8 @@
-import type { Call, Expr, LabelMatcher } from '../ast.js';
-import { SeriesCollector } from './collector.js';
-import type { Evaluator, RangeInput } from './evaluator.js';
+import type { Call, Expr, LabelMatcher, PosRange } from '../ast.js';
+import { SeriesCollector, type MutableSeries } from './collector.js';
+import type { FloatHistogram } from './histograms/float-histogram.js';
+import { HISTOGRAM_RANGE_FUNCTIONS, histogramRangeFunction, type HistogramWindow } from './histogram-windows.js';
+import { firstAfter, type Evaluator, type RangeInput } from './evaluator.js';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from './classic-histograms.js';
 import { histogramStatistic } from './native-histograms.js';
 import { labelJoin, labelReplace } from './functions/label.js';
@@ -8,7 +10,7 @@ import { MAP_FUNCTIONS } from './functions/math.js';
 import { RANGE_FUNCTIONS } from './functions/range.js';
 import { compareLabels, getLabel, labelsFrom, METRIC_NAME, type Labels } from './labels.js';
 import { EvaluationError } from './result.js';
-import { stepTime, type RangeSeries, type StepSeries, type Steps, type Window } from './types.js';
+import { FLOAT, stepTime, type RangeSeries, type StepSeries, type Steps, type Window } from './types.js';
 import type { Value } from './value.js';
 import { checkQuantile, notCounterInfo } from './annotations.js';
 
@@ -219,7 +221,7 @@ function oneSeries(labels: Labels, present: Uint8Array): VectorResult {
 async function absent(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
   const series = await vectorArg(ev, arg, steps);
   const present = new Uint8Array(steps.count).fill(1);
-  for (const s of series) for (let i = 0; i < steps.count; i++) if (s.present[i] === 1) present[i] = 0;
+  for (const s of series) for (let i = 0; i < steps.count; i++) if (s.present[i] !== 0) present[i] = 0;
   const labels = arg?.kind === 'VectorSelector' ? absentLabels(arg.matchers) : [];
   return oneSeries(labels, present);
 }
@@ -230,8 +232,10 @@ async function absentOverTime(ev: Evaluator, arg: Expr | undefined, steps: Steps
   const input = await ev.rangeInput(arg, steps);
   const present = new Uint8Array(steps.count).fill(1);
   for (const s of input.series) {
+    const histogramTimes = s.histogramTimes ?? EMPTY_TIMES;
     forEachWindow(s, input, steps.count, (i, window) => {
-      if (window.to > window.from) present[i] = 0;
+      const histograms = firstAfter(histogramTimes, window.end) - firstAfter(histogramTimes, window.start);
+      if (window.to > window.from || histograms > 0) present[i] = 0;
     });
   }
   const labels = arg.kind === 'MatrixSelector' ? absentLabels(arg.selector.matchers) : [];
@@ -296,17 +300,42 @@ async function rangeCall(
   const out: StepSeries[] = [];
   /** Samples in all the windows of each step, Prometheus's measure for the sample limit. */
   const inWindows = new Float64Array(steps.count);
+  const pos = (call.args[matrixIndex] ?? call).pos;
   for (const series of input.series) {
-    const values = new Float64Array(steps.count);
-    const present = new Uint8Array(steps.count);
-    let any = false;
+    const target: MutableSeries = {
+      labels: series.labels,
+      values: new Float64Array(steps.count),
+      present: new Uint8Array(steps.count),
+      dropName: keepsName ? series.dropName : true,
+    };
+    const metric = getLabel(series.labels, METRIC_NAME);
+    const histogramTimes = series.histogramTimes ?? EMPTY_TIMES;
+    const histograms = series.histograms ?? [];
+    let hFrom = 0;
+    let hTo = 0;
     forEachWindow(
       series,
       input,
       steps.count,
       (i, window) => {
-        if (window.to === window.from) return;
-        inWindows[i] = (inWindows[i] as number) + (window.to - window.from);
+        while (hTo < histogramTimes.length && (histogramTimes[hTo] as number) <= window.end) hTo++;
+        while (hFrom < hTo && (histogramTimes[hFrom] as number) <= window.start) hFrom++;
+        const floats = window.to - window.from;
+        const hists = hTo - hFrom;
+        if (floats + hists === 0) return;
+        inWindows[i] = (inWindows[i] as number) + floats + hists;
+        if (hists > 0) {
+          const hw = {
+            times: histogramTimes,
+            histograms,
+            from: hFrom,
+            to: hTo,
+            start: window.start,
+            end: window.end,
+            range: input.range,
+          };
+          if (mixedWindow(ev, name, target, i, floats, hw, window, metric, pos)) return;
+        }
         for (let a = 0; a < scalars.length; a++) stepArgs[a] = (scalars[a] as Float64Array)[i] as number;
         let value: number | undefined;
         try {
@@ -316,18 +345,75 @@ async function rangeCall(
         }
         if (value === undefined) return;
         if (name === 'quantile_over_time') checkQuantile(ev, stepArgs[0] ?? Number.NaN, call.args[0]);
-        values[i] = value;
-        present[i] = 1;
-        any = true;
+        SeriesCollector.set(target, i, value);
       },
       steps,
     );
-    if (any && (name === 'rate' || name === 'increase')) notCounterInfo(ev, series.labels, call.args[matrixIndex]);
-    if (any) out.push({ labels: series.labels, values, present, dropName: keepsName ? series.dropName : true });
+    if ((name === 'rate' || name === 'increase') && target.present.includes(FLOAT)) {
+      notCounterInfo(ev, series.labels, call.args[matrixIndex]);
+    }
+    if (target.present.some((p) => p !== 0)) out.push(target);
     if ((out.length & 1023) === 0) ev.checkpoint();
   }
   ev.countSamples(Math.max(0, ...inWindows));
   return { kind: 'vector', series: out };
+}
+
+const EMPTY_TIMES = new Float64Array(0);
+
+/**
+ * A window holding native histograms. Returns true when it is dealt with (a result set, or nothing to give); false
+ * when the range function should go on with the window's floats.
+ */
+function mixedWindow(
+  ev: Evaluator,
+  name: string,
+  target: MutableSeries,
+  step: number,
+  floats: number,
+  window: HistogramWindow,
+  floatWindow: Window,
+  metric: string,
+  pos: PosRange,
+): boolean {
+  if (!HISTOGRAM_RANGE_FUNCTIONS.has(name)) {
+    if (floats === 0) return true; // only histograms: a float-only function has nothing to say
+    const message = `ignored histograms in a range containing both floats and histograms for metric name ${JSON.stringify(metric)}`;
+    ev.annotate('info', message, pos);
+    return false;
+  }
+  if (floats > 0) {
+    const lastFloat = floatWindow.timestamps[floatWindow.to - 1] as number;
+    const firstFloat = floatWindow.timestamps[floatWindow.from] as number;
+    const hists = window.to - window.from;
+    switch (name) {
+      case 'count_over_time':
+        SeriesCollector.set(target, step, floats + hists);
+        return true;
+      case 'present_over_time':
+        SeriesCollector.set(target, step, 1);
+        return true;
+      case 'last_over_time':
+        if ((window.times[window.to - 1] as number) < lastFloat) return false;
+        SeriesCollector.setHistogram(target, step, window.histograms[window.to - 1] as FloatHistogram);
+        return true;
+      case 'first_over_time':
+        if ((window.times[window.from] as number) > firstFloat) return false;
+        SeriesCollector.setHistogram(target, step, window.histograms[window.from] as FloatHistogram);
+        return true;
+      default:
+        ev.annotate(
+          'warning',
+          `encountered a mix of histograms and floats for metric name ${JSON.stringify(metric)}`,
+          pos,
+        );
+        return true;
+    }
+  }
+  const result = histogramRangeFunction(name, window, { ev, metric, pos });
+  if (result && 'h' in result) SeriesCollector.setHistogram(target, step, result.h);
+  else if (result) SeriesCollector.set(target, step, result.f);
+  return true;
 }
 
 async function mapCall(

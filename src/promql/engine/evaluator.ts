@@ -218,7 +218,14 @@ export class Evaluator {
     const series = inner.series.map((s): RangeSeries => {
       const ts: number[] = [];
       const vs: number[] = [];
+      const hts: number[] = [];
+      const hs: FloatHistogram[] = [];
       for (let i = 0; i < count; i++) {
+        const h = s.present[i] === HISTOGRAM ? s.histograms?.[i] : undefined;
+        if (h) {
+          hts.push(start + i * step);
+          hs.push(h);
+        }
         if (s.present[i] !== FLOAT) continue;
         ts.push(start + i * step);
         vs.push(s.values[i] as number);
@@ -227,6 +234,7 @@ export class Evaluator {
         labels: s.labels,
         timestamps: Float64Array.from(ts),
         values: Float64Array.from(vs),
+        ...(hs.length > 0 ? { histogramTimes: Float64Array.from(hts), histograms: hs } : {}),
         dropName: s.dropName,
       };
     });
@@ -234,22 +242,30 @@ export class Evaluator {
   }
 }
 
-/**
- * A series' float samples for range functions: staleness markers and native-histogram samples left out (range
- * functions over histograms are not supported yet).
- */
+/** A series' samples for range functions: staleness markers left out, floats and native histograms apart. */
 function floatSamples(series: SeriesData): RangeSeries {
   const { labels, timestamps, values, stale, histograms } = series;
-  const skip = (i: number): boolean => stale?.[i] === 1 || histograms?.[i] !== undefined;
   if (!stale?.includes(1) && !histograms?.some((h) => h !== undefined)) {
     return { labels, timestamps, values, dropName: false };
   }
   const keep: number[] = [];
-  for (let i = 0; i < timestamps.length; i++) if (!skip(i)) keep.push(i);
+  const histogramTimes: number[] = [];
+  const kept: FloatHistogram[] = [];
+  for (let i = 0; i < timestamps.length; i++) {
+    if (stale?.[i] === 1) continue;
+    const h = histograms?.[i];
+    if (h) {
+      histogramTimes.push(timestamps[i] as number);
+      kept.push(h);
+    } else {
+      keep.push(i);
+    }
+  }
   return {
     labels,
     timestamps: Float64Array.from(keep, (i) => timestamps[i] as number),
     values: Float64Array.from(keep, (i) => values[i] as number),
+    ...(kept.length > 0 ? { histogramTimes: Float64Array.from(histogramTimes), histograms: kept } : {}),
     dropName: false,
   };
 }

@@ -34,11 +34,16 @@ export interface StepSeries {
   readonly dropName: boolean;
 }
 
-/** A range-vector series: raw samples (no staleness markers), times ascending. */
+/**
+ * A range-vector series: raw samples (no staleness markers), times ascending. Float samples are in
+ * `timestamps`/`values`; native-histogram samples, when there are any, apart in `histogramTimes`/`histograms`.
+ */
 export interface RangeSeries {
   readonly labels: Labels;
   readonly timestamps: Float64Array;
   readonly values: Float64Array;
+  readonly histogramTimes?: Float64Array;
+  readonly histograms?: readonly FloatHistogram[];
   readonly dropName: boolean;
 }
 
