@@ -4,6 +4,7 @@ import { SeriesCollector, type MutableSeries } from './collector.js';
 import { add, div, kahanAdd as kahanAddHistogram } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact } from './histograms/layout.js';
+import { histogramText } from './native-histograms.js';
 import { checkQuantile } from './annotations.js';
 import type { Evaluator } from './evaluator.js';
 import { quantile } from './functions/quantile.js';
@@ -337,8 +338,10 @@ function countValues(
   series.forEach((s, index) => {
     const groupLabels = labels[groupOf[index] as number] ?? [];
     for (let i = 0; i < count; i++) {
-      if (s.present[i] !== 1) continue;
-      const outLabels = setLabel(groupLabels, label, formatNumber(s.values[i] as number));
+      if (s.present[i] === 0) continue;
+      const histogram = s.present[i] === HISTOGRAM ? s.histograms?.[i] : undefined;
+      const text = histogram ? histogramText(histogram) : formatNumber(s.values[i] as number);
+      const outLabels = setLabel(groupLabels, label, text);
       const key = labelsKey(outLabels);
       let target = counts.get(key);
       if (!target) {

@@ -117,6 +117,9 @@ function toQueryValue(value: Value, steps: Steps, mode: 'instant' | 'range'): Qu
           labels: s.dropName ? dropMetricName(s.labels) : s.labels,
           timestamps: [...s.timestamps],
           values: [...s.values],
+          ...(s.histograms && s.histogramTimes
+            ? { histograms: s.histograms.map((h, i) => ({ t: s.histogramTimes?.[i] as number, h: compact(h) })) }
+            : {}),
         }))
         .sort((a, b) => compareLabels(a.labels, b.labels));
       return { resultType: 'matrix', result };

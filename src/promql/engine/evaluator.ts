@@ -99,7 +99,7 @@ export class Evaluator {
       case 'MatrixSelector':
       case 'SubqueryExpr': {
         const series = windowSamples(await this.rangeInput(expr, steps), steps.count - 1);
-        this.countSamples(series.reduce((sum, s) => sum + s.timestamps.length, 0));
+        this.countSamples(series.reduce((sum, s) => sum + s.timestamps.length + (s.histograms?.length ?? 0), 0));
         return { kind: 'matrix', series };
       }
       case 'BinaryExpr':
@@ -278,14 +278,19 @@ function windowSamples(input: RangeInput, stepIndex: number): RangeSeries[] {
   for (const s of input.series) {
     const from = firstAfter(s.timestamps, start);
     const to = firstAfter(s.timestamps, end);
-    if (to > from) {
-      out.push({
-        labels: s.labels,
-        timestamps: s.timestamps.slice(from, to),
-        values: s.values.slice(from, to),
-        dropName: s.dropName,
-      });
-    }
+    const times = s.histogramTimes ?? new Float64Array(0);
+    const hFrom = firstAfter(times, start);
+    const hTo = firstAfter(times, end);
+    if (to === from && hTo === hFrom) continue;
+    out.push({
+      labels: s.labels,
+      timestamps: s.timestamps.slice(from, to),
+      values: s.values.slice(from, to),
+      ...(hTo > hFrom
+        ? { histogramTimes: times.slice(hFrom, hTo), histograms: s.histograms?.slice(hFrom, hTo) ?? [] }
+        : {}),
+      dropName: s.dropName,
+    });
   }
   return out;
 }

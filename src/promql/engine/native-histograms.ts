@@ -1,4 +1,6 @@
+import { allBuckets } from './histograms/buckets.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
+import { formatGoG } from './format.js';
 import {
   histogramAvg,
   histogramCount,
@@ -48,4 +50,19 @@ export function mapHistograms(
     if (any) out.push({ labels: s.labels, values, present, dropName: true });
   }
   return out;
+}
+
+/**
+ * A histogram as Prometheus's FloatHistogram.String() writes it (count_values uses it as a label value):
+ * `{count:20, sum:10, [-2,-1):2, [-0.001,0.001]:2, (0.5,1]:1}` — the non-empty buckets from the lowest up.
+ */
+export function histogramText(h: FloatHistogram): string {
+  const parts = [`count:${formatGoG(h.count)}`, `sum:${formatGoG(h.sum)}`];
+  for (const b of allBuckets(h)) {
+    if (b.count === 0) continue;
+    const open = b.lowerInclusive ? '[' : '(';
+    const close = b.upperInclusive ? ']' : ')';
+    parts.push(`${open}${formatGoG(b.lower)},${formatGoG(b.upper)}${close}:${formatGoG(b.count)}`);
+  }
+  return `{${parts.join(', ')}}`;
 }
