@@ -1,7 +1,7 @@
 import type { AggregateExpr } from '../ast.js';
 import { formatNumber, isValidUtf8, quoteString } from '../literals.js';
 import { SeriesCollector, type MutableSeries } from './collector.js';
-import { add, div, kahanAdd as kahanAddHistogram } from './histograms/arithmetic.js';
+import { div, kahanSum } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact } from './histograms/layout.js';
 import { histogramText } from './native-histograms.js';
@@ -207,9 +207,14 @@ function reduce(
           ev.annotate('warning', 'encountered a mix of histograms and floats for aggregation', expr.expr.pos);
           continue;
         }
-        const total = sumHistograms(ev, expr, histograms);
-        if (total)
-          SeriesCollector.setHistogram(target, i, op === 'avg' ? compact(div(total, histograms.length)) : total);
+        const sum = kahanSum(histograms);
+        if (!sum) {
+          const message = 'vector contains a mix of histograms with exponential and custom buckets schemas';
+          ev.annotate('warning', message, expr.expr.pos);
+          continue;
+        }
+        const total = compact(sum);
+        SeriesCollector.setHistogram(target, i, op === 'avg' ? compact(div(total, histograms.length)) : total);
         continue;
       }
       if (seen[g] !== 1) continue;
@@ -241,32 +246,6 @@ function reduce(
         return v;
     }
   }
-}
-
-/** The compensated sum of native histograms, or undefined (with Prometheus's warning) when their schemas cannot mix. */
-function sumHistograms(
-  ev: Evaluator,
-  expr: AggregateExpr,
-  histograms: readonly FloatHistogram[],
-): FloatHistogram | undefined {
-  let sum = histograms[0] as FloatHistogram;
-  let compensation: FloatHistogram | undefined;
-  for (const h of histograms.slice(1)) {
-    const step = kahanAddHistogram(sum, compensation, h);
-    if (!step.ok) {
-      ev.annotate(
-        'warning',
-        'vector contains a mix of histograms with exponential and custom buckets schemas',
-        expr.expr.pos,
-      );
-      return undefined;
-    }
-    sum = step.sum;
-    compensation = step.compensation;
-  }
-  if (!compensation) return compact(sum);
-  const total = add(sum, compensation);
-  return total.ok ? compact(total.histogram) : compact(sum);
 }
 
 /**

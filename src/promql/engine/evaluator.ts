@@ -197,7 +197,7 @@ export class Evaluator {
         this.options.signal,
       );
       this.checkpoint();
-      const series = data.map((s): RangeSeries => floatSamples(s));
+      const series = data.map((s): RangeSeries => rangeSamples(s));
       return { series, ends, range };
     }
     return this.subquery(expr, steps);
@@ -243,7 +243,7 @@ export class Evaluator {
 }
 
 /** A series' samples for range functions: staleness markers left out, floats and native histograms apart. */
-function floatSamples(series: SeriesData): RangeSeries {
+function rangeSamples(series: SeriesData): RangeSeries {
   const { labels, timestamps, values, stale, histograms } = series;
   if (!stale?.includes(1) && !histograms?.some((h) => h !== undefined)) {
     return { labels, timestamps, values, dropName: false };

@@ -1,6 +1,6 @@
 import type { PosRange } from '../ast.js';
 import type { Evaluator } from './evaluator.js';
-import { add, div, kahanAdd, mul, sub, withHint } from './histograms/arithmetic.js';
+import { add, div, kahanSum, mul, sub, withHint } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact, equals, toSchema } from './histograms/layout.js';
 import { detectReset } from './histograms/resets.js';
@@ -57,8 +57,8 @@ export function histogramRangeFunction(name: string, w: HistogramWindow, context
       return instantRate(w, name === 'irate', context);
     case 'sum_over_time':
     case 'avg_over_time': {
-      const total = sumOf(w, context);
-      if (!total) return undefined;
+      const total = kahanSum(w.histograms.slice(w.from, w.to));
+      if (!total) return mixedSchemas(context);
       return { h: compact(name === 'avg_over_time' ? div(total, n) : total) };
     }
     case 'count_over_time':
@@ -106,20 +106,6 @@ function notGauge(context: Context): void {
     `this native histogram metric is not a gauge: ${JSON.stringify(context.metric)}`,
     context.pos,
   );
-}
-
-function sumOf(w: HistogramWindow, context: Context): FloatHistogram | undefined {
-  let sum = w.histograms[w.from] as FloatHistogram;
-  let compensation: FloatHistogram | undefined;
-  for (let i = w.from + 1; i < w.to; i++) {
-    const step = kahanAdd(sum, compensation, w.histograms[i] as FloatHistogram);
-    if (!step.ok) return mixedSchemas(context);
-    sum = step.sum;
-    compensation = step.compensation;
-  }
-  if (!compensation) return sum;
-  const total = add(sum, compensation);
-  return total.ok ? total.histogram : sum;
 }
 
 /**

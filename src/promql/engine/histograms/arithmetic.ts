@@ -78,6 +78,24 @@ export function kahanAdd(
 }
 
 /**
+ * The compensated sum of a non-empty list of histograms, as sum() and sum_over_time() add them; undefined when two of
+ * them cannot be added (exponential and custom-bucket schemas mixed).
+ */
+export function kahanSum(histograms: readonly FloatHistogram[]): FloatHistogram | undefined {
+  let sum = histograms[0] as FloatHistogram;
+  let compensation: FloatHistogram | undefined;
+  for (const h of histograms.slice(1)) {
+    const step = kahanAdd(sum, compensation, h);
+    if (!step.ok) return undefined;
+    sum = step.sum;
+    compensation = step.compensation;
+  }
+  if (!compensation) return sum;
+  const total = add(sum, compensation);
+  return total.ok ? total.histogram : sum;
+}
+
+/**
  * h × factor: every count and the sum scaled, the layout kept. A negative factor makes the result a gauge histogram.
  */
 export function mul(h: FloatHistogram, factor: number): FloatHistogram {
