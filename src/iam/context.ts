@@ -8,6 +8,7 @@ import type { AccountsRepository } from './accounts/accounts.repository.js';
 import type { ApiKeysRepository } from './api-keys/api-keys.repository.js';
 import type { Decisions } from './policies/decision.js';
 import type { PoliciesRepository } from './policies/policies.repository.js';
+import type { Rights } from './rights/rights.js';
 import type { ServiceIdsRepository } from './service-ids/service-ids.repository.js';
 import type { UsersRepository } from './users/users.repository.js';
 
@@ -20,6 +21,7 @@ export interface IamContext {
   readonly feed: ChangeFeed;
   readonly audit: AuditService;
   readonly decisions: Decisions;
+  readonly rights: Rights;
   /** Base URL clients reach vigil at (paging links, token issuer). */
   readonly publicUrl: string;
   readonly repositories: {

@@ -13,6 +13,7 @@ import { IamAuthenticator } from './auth/authenticator.js';
 import { SubjectStatus } from './auth/subject-status.js';
 import type { IamContext } from './context.js';
 import { Decisions } from './policies/decision.js';
+import { Rights } from './rights/rights.js';
 import { PoliciesRepository } from './policies/policies.repository.js';
 import { PoliciesService } from './policies/policies.service.js';
 import { ServiceIdsRepository } from './service-ids/service-ids.repository.js';
@@ -57,6 +58,8 @@ export interface Iam {
   readonly serviceIds: ServiceIdsService;
   readonly policies: PoliciesService;
   readonly decisions: Decisions;
+  /** rights(target) ⊆ rights(actor), for every route that hands out a credential. */
+  readonly rights: Rights;
   readonly signingKeys: SigningKeys;
   readonly accessTokens: AccessTokens;
   readonly tokens: TokenService;
@@ -77,6 +80,7 @@ export function createIam(deps: IamDeps): Iam {
   };
   const audit = new AuditService(new AuditRepository(deps.db), deps.clock, deps.random);
   const decisions = new Decisions(repositories.policies, deps.clock, deps.feed);
+  const rights = new Rights(decisions);
   const ctx: IamContext = {
     db: deps.db,
     clock: deps.clock,
@@ -85,6 +89,7 @@ export function createIam(deps: IamDeps): Iam {
     feed: deps.feed,
     audit,
     decisions,
+    rights,
     publicUrl: deps.publicUrl,
     repositories,
   };
@@ -107,6 +112,7 @@ export function createIam(deps: IamDeps): Iam {
     serviceIds: new ServiceIdsService(ctx),
     policies: new PoliciesService(ctx),
     decisions,
+    rights,
     signingKeys,
     accessTokens,
     tokens: new TokenService(ctx, accessTokens, signingKeys, tokenRateLimits),

@@ -1,6 +1,7 @@
 import type { Iam } from '../iam/iam.module.js';
 import { MonitorAccess } from './auth/access.js';
 import { MonitorAuthenticator } from './auth/monitor-authenticator.js';
+import { MonitorRights } from './auth/monitor-rights.js';
 import type { MonitorContext } from './context.js';
 import type { IamPort } from './iam-port.js';
 import { InstancesRepository } from './instances/instances.repository.js';
@@ -31,6 +32,8 @@ export function iamPortOf(iam: Iam): IamPort {
     authenticate: (authorization) => iam.authenticator.authenticate(authorization),
     isAllowed: (subject, action, resource) => iam.decisions.isAllowed(subject, action, resource),
     subject: (iamId) => iam.subjectStatus.subject(iamId),
+    rightsNotHeld: (actor, target, scope) => iam.rights.notHeldBy(actor, target, scope),
+    inviteUser: (invitation, origin) => iam.users.invite(invitation, origin),
   };
 }
 
@@ -54,6 +57,8 @@ export function createMonitor(iam: Iam): Monitor {
     },
   };
   const access = new MonitorAccess(ctx);
+  // Monitoring's rights (team roles from memberships, instances) count when IAM compares two subjects' rights.
+  iam.rights.register(new MonitorRights(ctx, access));
   const provisioner = new Provisioner(ctx);
   return {
     ctx,

@@ -1,6 +1,6 @@
 import { isoAt } from '../platform/clock.js';
 import { cryptoRandom } from '../platform/crypto/random.js';
-import type { MonitorInstanceRow, MonitorTeamRow } from '../platform/db/schema.js';
+import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../platform/db/schema.js';
 import type { RoleName } from '../iam/policies/roles.js';
 import { insertPolicy } from './identity-fixtures.js';
 import type { TeamRole } from '../monitor/roles.js';
@@ -122,4 +122,15 @@ export async function insertMembership(
     .values({ team_id: teamId, user_id: monitorUserId, role, created_at: isoAt(app.clock.now()) })
     .execute();
   await app.feed.publish({ topic: 'monitor-membership', key: String(monitorUserId) });
+}
+
+/** Provisions a user's Monitor user in an instance as their first request would, without the request. */
+export function provisionUser(
+  app: TestApp,
+  user: { iamId: string; email: string; name: string },
+  instance: MonitorInstanceRow,
+  admin = false,
+): Promise<MonitorUserRow> {
+  const identity = { kind: 'user', iamId: user.iamId, email: user.email, name: user.name } as const;
+  return app.monitor.provisioner.provision(identity, instance, admin);
 }

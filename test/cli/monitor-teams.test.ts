@@ -202,8 +202,8 @@ describe('vigil monitor teams / team-create / team-delete / team-members / team-
       .where('instance_guid', '=', instanceGuid)
       .where('username', '=', newcomer.email)
       .executeTakeFirstOrThrow();
-    assert.equal(invited.iam_id, null);
-    // Before their first call links it, the invitation already lets them find the instance: login targets it.
+    // The invitation names the IAM user with that email at once; it already lets them find the instance.
+    assert.equal(invited.iam_id, newcomer.iamId);
     const newcomerHome = new CliHome();
     try {
       await newcomerHome.login(server, newcomer);
@@ -285,7 +285,7 @@ describe('vigil monitor teams / team-create / team-delete / team-members / team-
     const web = await teamRow('web');
     assert.ok(web);
     assert.equal((await admin.run(['monitor', 'instance-target', 'default', '--team', 'web'])).code, 0);
-    // A Monitor user takes the IAM name on their first call, also when that call links an invitation.
+    // A Monitor user takes the IAM name: on their first call, or when an invitation names an existing IAM user.
     const names = new Map([
       [readerUser.email, 'Rita Reader'],
       [newcomer.email, 'Nico Newcomer'],

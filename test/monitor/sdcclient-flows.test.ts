@@ -416,7 +416,10 @@ describeEachDatabase('sdcclient request sequences over a real socket', (t) => {
           .select(['iam_id', 'instance_guid'])
           .where('username', '=', bob)
           .executeTakeFirstOrThrow();
-        assert.deepEqual(row, { iam_id: null, instance_guid: instance.guid });
+        // The provisioned person is a pending IAM user of the account from now on (no password: no sign-in).
+        const iamUser = await app.iam.ctx.repositories.users.findByEmail(bob);
+        assert.deepEqual([iamUser?.state, iamUser?.account_id], ['PENDING', app.accountId]);
+        assert.deepEqual(row, { iam_id: iamUser?.iam_id, instance_guid: instance.guid });
       });
 
       it('create_team with memberships and a scope, then get_team by its name with a space', async () => {
@@ -448,6 +451,34 @@ describeEachDatabase('sdcclient request sequences over a real socket', (t) => {
         const team = ok(await sdc.get_team(teamName));
         assert.equal(me.user['currentTeam'], team['id']);
         assert.equal(ok(await asCarol.get_user_token()), key);
+      });
+
+      it('provisioning: create_user_invite, save_memberships, get_user_api_token, then act with that token', async () => {
+        const dave = `${p}-dave@example.test`;
+        ok(await sdc.create_user_invite(dave, 'Dave', 'Doe'));
+        assert.deepEqual(await sdc.save_memberships(teamName, { [dave]: 'ROLE_TEAM_EDIT' }), [true, null]);
+        const key = ok(await sdc.get_user_api_token(dave, teamName));
+        assert.match(key, MONITOR_TOKEN);
+        const team = ok(await sdc.get_team(teamName));
+
+        // The invitee's token acts as the invitee, in that team, with the role given there, and no more.
+        const asDave = new SdcClient(base, key, log);
+        const info = ok(await asDave.get_user_info()) as { user: Json };
+        assert.deepEqual(
+          [info.user['username'], info.user['systemRole'], info.user['currentTeam']],
+          [dave, 'ROLE_USER', team['id']],
+        );
+        assert.deepEqual(
+          ok(await asDave.get_teams()).map((t) => t['name']),
+          [teamName],
+        );
+        assert.deepEqual(await asDave.create_team(`${p} not mine`), [
+          false,
+          'Only instance administrators can create teams: Not enough privileges to complete the action',
+        ]);
+        const adminToken = await asDave.get_user_api_token(app.admin.email, teamName);
+        assert.equal(adminToken[0], false);
+        assert.deepEqual(await sdc.remove_memberships(teamName, [dave]), [true, null]);
       });
 
       it('save_memberships and remove_memberships (list_memberships + edit_team)', async () => {

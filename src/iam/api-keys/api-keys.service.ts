@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.js';
 import type { IamContext } from '../context.js';
 import { iamErrors } from '../errors.js';
 import { ACTIONS } from '../policies/roles.js';
+import { ACCOUNT_SCOPE, describeRights } from '../rights/rights.js';
 import type {
   ApiKeyBody,
   ApiKeyListBody,
@@ -31,8 +32,9 @@ type ApiKeyChanges = Partial<Omit<ApiKeyRow, 'id' | 'account_id' | 'iam_id' | 'k
 const SERVICE_ID_IAM_PREFIX = 'iam-ServiceId-';
 
 /**
- * IBM's API-key rules. Users manage their own keys; another user's keys need `apiKeyRead`/`apiKeyManage` and a
- * service ID's keys `serviceIdRead`/`serviceIdManage` (account administrators have all of them); keys of another
+ * IBM's API-key rules. Users create and manage their own keys; nobody creates a key for another user; another user's
+ * keys need `apiKeyRead`/`apiKeyManage` to be read or changed, and a service ID's keys `serviceIdRead`/`serviceIdManage`
+ * (account administrators have all of them), plus every right of the service ID to create one; keys of another
  * account do not exist for the caller (404). A locked key cannot be changed or deleted but still works. Every change
  * bumps the version (hence `entity_tag`) and `modified_at`, is audited, and — when it can end a key's use — is
  * published on the change feed so every process drops its cached copy at once.
@@ -174,7 +176,12 @@ export class ApiKeysService {
     await this.audit(principal, disabled ? 'apikey.disable' : 'apikey.enable', row, origin);
   }
 
-  /** The owner of a new key: yourself (a user), or — with the right permission — another user or a service ID. */
+  /**
+   * The owner of a new key. A user's keys are created by that user only (IBM's rule; an administrator neither): the
+   * key would act with all of the user's access. A service ID's key takes `serviceIdManage` and, since the key acts
+   * with everything the service ID may do, holding every right the service ID holds (docs/IAM.md, "Who may obtain
+   * which credential").
+   */
   private async ownerForCreate(principal: Principal, iamId: string): Promise<ApiKeyOwner> {
     const { users, serviceIds } = this.ctx.repositories;
     if (iamId.startsWith(SERVICE_ID_IAM_PREFIX)) {
@@ -184,10 +191,17 @@ export class ApiKeysService {
       const serviceId = await serviceIds.findByIamId(iamId);
       if (!serviceId || serviceId.account_id !== principal.accountId) throw iamErrors.notFound('ServiceId', iamId);
       if (serviceId.locked === 1) throw iamErrors.locked('service ID');
+      const target = { kind: 'serviceid', iamId, accountId: serviceId.account_id, isAccountAdmin: false } as const;
+      const missing = await this.ctx.rights.notHeldBy(principal, target, ACCOUNT_SCOPE);
+      if (missing.length > 0) {
+        throw iamErrors.forbidden(
+          `create an API key for this service ID: it holds access you do not (${describeRights(missing)})`,
+        );
+      }
       return { iamId, type: 'serviceid', accountId: principal.accountId };
     }
-    if (!isSelf(principal, iamId) && !(await mayPerform(this.ctx, principal, ACTIONS.identity.apiKeyManage))) {
-      throw iamErrors.forbidden('create API keys for other users');
+    if (!isSelf(principal, iamId)) {
+      throw iamErrors.forbidden("create API keys for other users: a user's API keys are created by that user only");
     }
     const user = await users.findByIamId(iamId);
     if (!user || user.account_id !== principal.accountId) throw iamErrors.notFound('User', iamId);

@@ -246,25 +246,29 @@ describeEachDatabase(
         });
       });
 
-      it('a user cannot create a key for another user (403); an administrator can', async () => {
+      it('nobody creates a key for another user (403), not even an administrator or an Editor; nothing is stored', async () => {
         const app = t.app();
         const alice = await app.createUser();
         const bob = await app.createUser();
-        const denied = await createKey(app, await alice.token(), { name: 'k', iam_id: bob.iamId });
-        assertIamError(denied, 403, forbidden('create API keys for other users'));
-
-        const res = await createKey(app, await app.admin.token(), { name: 'for bob', iam_id: bob.iamId });
-        assert.equal(res.statusCode, 201, res.body);
-        const body = res.json() as Json & { id: string; apikey: string };
-        assert.deepEqual(
-          body,
-          expectedKey(app, body.id, {
-            name: 'for bob',
-            iam_id: bob.iamId,
-            created_by: app.admin.iamId,
-            apikey: body.apikey,
-          }),
+        const editor = await app.createUser();
+        await grantIdentityRole(app, editor.iamId, 'Editor');
+        const refusal = forbidden("create API keys for other users: a user's API keys are created by that user only");
+        for (const actor of [alice, editor, app.admin]) {
+          const denied = await createKey(app, await actor.token(), { name: 'k', iam_id: bob.iamId });
+          assertIamError(denied, 403, refusal);
+        }
+        // The administrator's own keys are out of reach the same way.
+        assertIamError(
+          await createKey(app, await editor.token(), { name: 'k', iam_id: app.admin.iamId }),
+          403,
+          refusal,
         );
+        const keys = await app.database.db
+          .selectFrom('api_keys')
+          .select('iam_id')
+          .where('iam_id', 'in', [bob.iamId, app.admin.iamId])
+          .execute();
+        assert.deepEqual(keys, []);
       });
 
       it('a key for a service ID needs serviceIdManage: 403 for a plain user, 201 for an Editor', async () => {
@@ -292,20 +296,14 @@ describeEachDatabase(
         assert.equal(row?.owner_type, 'serviceid');
       });
 
-      it('an owner that does not exist, or is of another account, is 404', async () => {
+      it('a service ID that does not exist or is of another account is 404; any user but yourself is 403 alike', async () => {
         const app = t.app();
         const other = await app.createAccount();
         const token = await app.admin.token();
-        assertIamError(
-          await createKey(app, token, { name: 'k', iam_id: other.iamId }),
-          404,
-          notFound(other.iamId, 'User'),
-        );
-        assertIamError(
-          await createKey(app, token, { name: 'k', iam_id: 'IBMid-NOBODY' }),
-          404,
-          notFound('IBMid-NOBODY', 'User'),
-        );
+        const refusal = forbidden("create API keys for other users: a user's API keys are created by that user only");
+        // The same answer whether the user exists, in this account or another: no way to probe for iam_ids.
+        assertIamError(await createKey(app, token, { name: 'k', iam_id: other.iamId }), 403, refusal);
+        assertIamError(await createKey(app, token, { name: 'k', iam_id: 'IBMid-NOBODY' }), 403, refusal);
         const ghost = `iam-ServiceId-${randomUUID()}`;
         assertIamError(await createKey(app, token, { name: 'k', iam_id: ghost }), 404, notFound(ghost, 'ServiceId'));
       });

@@ -84,7 +84,9 @@ export class SubjectStatus {
       };
     }
     const user = await this.users.findByIamId(iamId);
-    if (!user || user.state !== 'ACTIVE') return INACTIVE;
+    // A pending (invited) user holds the team roles it was given: its Monitor API tokens act with them. It has no
+    // password and no API key, so it obtains no IAM token until an administrator completes it.
+    if (!user || user.state === 'DISABLED') return INACTIVE;
     return {
       active: true,
       kind: 'user',

@@ -12,7 +12,7 @@ export interface ApiKeyWithOwner {
   readonly user_account_id: string | null;
   readonly user_email: string | null;
   readonly user_name: string | null;
-  readonly user_state: 'ACTIVE' | 'DISABLED' | null;
+  readonly user_state: 'ACTIVE' | 'DISABLED' | 'PENDING' | null;
   readonly service_id: string | null;
   readonly service_account_id: string | null;
   readonly service_name: string | null;

@@ -51,7 +51,18 @@ export class UsersRepository {
     await this.db.updateTable('users').set(changes).where('iam_id', '=', iamId).execute();
   }
 
-  /** Sets ACTIVE or DISABLED, bumping the version. */
+  /** Completes a pending user; false when it is no longer pending (completed by someone else meanwhile). */
+  async updateIfPending(iamId: string, changes: Partial<Omit<UserRow, 'iam_id' | 'account_id'>>): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set(changes)
+      .where('iam_id', '=', iamId)
+      .where('state', '=', 'PENDING')
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Sets ACTIVE, DISABLED or PENDING, bumping the version. */
   async setState(iamId: string, state: UserRow['state'], modifiedAt: string): Promise<void> {
     await this.db
       .updateTable('users')

@@ -11,7 +11,11 @@ export const UserSchema = Type.Object(
     account_id: Type.String(),
     email: Type.String({ description: 'Lower-cased; the user name of the password grant.' }),
     name: Type.String(),
-    state: Type.Union([Type.Literal('ACTIVE'), Type.Literal('DISABLED')]),
+    state: Type.Union([Type.Literal('ACTIVE'), Type.Literal('DISABLED'), Type.Literal('PENDING')], {
+      description:
+        'PENDING: invited to a monitoring instance (POST /api/users) and not set up yet: no password, no sign-in; ' +
+        'POST /v1/users with the same email completes it.',
+    }),
     admin: Type.Boolean({ description: 'An account administrator: may do everything in the account.' }),
     created_at: Type.String({ description: 'IBM form, e.g. `2026-01-01T00:00+0000`.' }),
     modified_at: Type.String(),

@@ -33,6 +33,8 @@ export interface SessionRevoker {
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** The password hash of a user who has none (pending): not an scrypt hash, so nothing ever verifies against it. */
+const NO_PASSWORD = 'none';
 // The same rule as VIGIL_ADMIN_EMAIL: something@somewhere; deliverability is not vigil's concern.
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
@@ -59,6 +61,10 @@ export class UsersService {
     checkPasswordRules(input.password);
 
     const now = isoAt(this.ctx.clock.now());
+    const pending = await this.ctx.repositories.users.findByEmail(email);
+    if (pending && pending.account_id === actor.accountId && pending.state === 'PENDING') {
+      return this.complete(actor, pending, { name, password: input.password, admin: input.admin === true }, origin);
+    }
     const row: UserRow = {
       iam_id: ids.user(this.ctx.random),
       account_id: actor.accountId,
@@ -77,6 +83,59 @@ export class UsersService {
     }
     await this.audit(actor, 'user.create', row.iam_id, origin, { email, admin: row.is_admin === 1 });
     return toUserBody(row);
+  }
+
+  /**
+   * A person invited to a monitoring instance by email (`POST /api/users`; the monitoring domain has checked that the
+   * inviter administers the instance). The user of this account with that email if there is one, else a new PENDING
+   * user: no password, no API key, no policy, so nobody can sign in as it, but the team roles it is given are its
+   * own from now on (its Monitor API tokens work), and no one else can ever be linked to the invitation. An IAM
+   * administrator completes it with `POST /v1/users` and the same email. Undefined when the email belongs to a user of
+   * another account.
+   */
+  async invite(
+    input: { accountId: string; email: string; name: string; invitedBy: string },
+    origin: RequestOrigin,
+  ): Promise<{ iamId: string; name: string; created: boolean } | undefined> {
+    const email = input.email.trim().toLowerCase();
+    const users = this.ctx.repositories.users;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const existing = await users.findByEmail(email);
+      if (existing) {
+        if (existing.account_id !== input.accountId) return undefined;
+        return { iamId: existing.iam_id, name: existing.name, created: false };
+      }
+      const now = isoAt(this.ctx.clock.now());
+      const row: UserRow = {
+        iam_id: ids.user(this.ctx.random),
+        account_id: input.accountId,
+        email,
+        name: input.name.trim() === '' ? email : input.name.trim(),
+        password_hash: NO_PASSWORD,
+        is_admin: 0,
+        state: 'PENDING',
+        version: 1,
+        created_at: now,
+        modified_at: now,
+        password_changed_at: now,
+      };
+      if (await users.insertIfEmailFree(row)) {
+        await this.ctx.audit.record(
+          {
+            accountId: input.accountId,
+            action: 'user.invite',
+            actorIamId: input.invitedBy,
+            targetType: 'user',
+            targetId: row.iam_id,
+            details: { email, state: 'PENDING' },
+          },
+          origin,
+        );
+        return { iamId: row.iam_id, name: row.name, created: true };
+      }
+      // Someone created a user with this email meanwhile: answer with that one.
+    }
+    return undefined;
   }
 
   /** One page of the account's users, oldest first; `next` is the full URL of the following page. */
@@ -155,6 +214,38 @@ export class UsersService {
     await this.audit(actor, 'user.password.change', user.iam_id, origin, { refresh_tokens_revoked: true });
   }
 
+  /**
+   * Completes a pending (invited) user: name, password and the administrator flag as `POST /v1/users` gives them, same
+   * iam_id, so the memberships and Monitor API tokens it was given stay its own.
+   */
+  private async complete(
+    actor: Principal,
+    pending: UserRow,
+    input: { name: string; password: string; admin: boolean },
+    origin: RequestOrigin,
+  ): Promise<UserBody> {
+    const now = isoAt(this.ctx.clock.now());
+    const changes = {
+      name: input.name,
+      password_hash: await hashPassword(input.password),
+      is_admin: input.admin ? 1 : 0,
+      state: 'ACTIVE' as const,
+      version: pending.version + 1,
+      modified_at: now,
+      password_changed_at: now,
+    };
+    if (!(await this.ctx.repositories.users.updateIfPending(pending.iam_id, changes))) {
+      throw iamErrors.conflict(`A user with the email ${pending.email} already exists.`);
+    }
+    await this.ctx.feed.publish({ topic: 'user', key: pending.iam_id });
+    await this.audit(actor, 'user.create', pending.iam_id, origin, {
+      email: pending.email,
+      admin: input.admin,
+      completed_invitation: true,
+    });
+    return toUserBody({ ...pending, ...changes });
+  }
+
   private async changeState(
     actor: Principal,
     iamId: string,
@@ -163,6 +254,8 @@ export class UsersService {
   ): Promise<void> {
     const verb = state === 'DISABLED' ? 'disable' : 'enable';
     const user = await this.findForChange(actor, iamId, verb);
+    // Enabling someone who never got a password gives them back their invitation, not a sign-in.
+    if (state === 'ACTIVE' && !hasPassword(user)) state = 'PENDING';
     if (user.state !== state) {
       await this.ctx.repositories.users.setState(user.iam_id, state, isoAt(this.ctx.clock.now()));
       await this.ctx.feed.publish({ topic: 'user', key: user.iam_id });
@@ -231,6 +324,10 @@ export function toUserBody(row: UserRow): UserBody {
     created_at: ibmTime(row.created_at),
     modified_at: ibmTime(row.modified_at),
   };
+}
+
+function hasPassword(user: UserRow): boolean {
+  return user.password_hash !== NO_PASSWORD;
 }
 
 function subjectOf(user: UserRow): { iamId: string; accountId: string } {

@@ -192,28 +192,30 @@ export class MonitorAuthenticator {
     if (!instance || instance.account_id !== iamPrincipal.accountId)
       throw monitorErrors.notFound('Monitoring instance');
     const admin = await this.access.isInstanceAdmin(iamPrincipal, instance);
-    const user = await this.provisioner.provision(
-      {
-        iamId: iamPrincipal.iamId,
-        username: iamPrincipal.email ?? iamPrincipal.name,
-        name: iamPrincipal.name,
-      },
-      instance,
-      admin,
-    );
-    if (user.enabled !== 1) throw monitorErrors.forbidden('This user is disabled in the monitoring instance');
+    const identity = {
+      kind: iamPrincipal.kind,
+      iamId: iamPrincipal.iamId,
+      email: iamPrincipal.email,
+      name: iamPrincipal.name,
+    };
+    // Access is established before anything is written: a refused request creates no Monitor user.
+    const found = await this.provisioner.find(identity, instance);
+    if (found && found.enabled !== 1) throw monitorErrors.forbidden('This user is disabled in the monitoring instance');
+    const foundId = found?.id ?? null;
 
     if (teamHeader !== undefined) {
       const teamId = /^\d{1,9}$/.test(teamHeader) ? Number(teamHeader) : NaN;
       const team = Number.isNaN(teamId) ? undefined : await this.ctx.repositories.teams.findById(teamId);
       if (!team || team.instance_guid !== instance.guid) throw monitorErrors.notFound('Team');
-      const role = await this.access.teamRole(iamPrincipal, team, instance, user.id, admin);
+      const role = await this.access.teamRole(iamPrincipal, team, instance, foundId, admin);
       if (role === null) throw monitorErrors.forbidden('You are not a member of this team');
+      const user = await this.provisioner.provision(identity, instance, admin, found);
       return principalOf(iamPrincipal, instance, team, role, admin, user);
     }
-    const teams = await this.access.teamsOf(iamPrincipal, instance, user.id);
-    const chosen = teams.find((t) => t.team.id === user.current_team_id) ?? teams[0];
+    const teams = await this.access.teamsOf(iamPrincipal, instance, foundId);
+    const chosen = teams.find((t) => t.team.id === found?.current_team_id) ?? teams[0];
     if (!chosen) throw monitorErrors.forbidden('You have no access to any team of this monitoring instance');
+    const user = await this.provisioner.provision(identity, instance, admin, found);
     if (user.current_team_id !== chosen.team.id) {
       await this.ctx.repositories.users.update(user.id, { current_team_id: chosen.team.id });
     }

@@ -5,7 +5,13 @@ import type { Change } from '../../platform/change-feed.js';
 import { isoAt, ManualClock } from '../../platform/clock.js';
 import { cryptoRandom } from '../../platform/crypto/random.js';
 import { generateSecret } from '../../platform/crypto/secret-token.js';
-import { grantMonitorRole, iamHeaders, insertInstance, insertMembership } from '../../testing/monitor-fixtures.js';
+import {
+  grantMonitorRole,
+  iamHeaders,
+  insertInstance,
+  insertMembership,
+  provisionUser,
+} from '../../testing/monitor-fixtures.js';
 import { accessPolicy, adminCreates, errors, UUID } from '../../testing/policy-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { DEFAULT_TEAM_SETTINGS } from '../teams/team-settings.js';
@@ -246,11 +252,7 @@ describeEachDatabase(
           instanceGuid: teamScoped.guid,
           teamId: teamOfScoped[0]?.id,
         });
-        const monitorUser = await app.monitor.provisioner.provision(
-          { iamId: user.iamId, username: user.email, name: user.name },
-          member,
-          false,
-        );
+        const monitorUser = await provisionUser(app, user, member);
         await insertMembership(app, operations.id, monitorUser.id, 'ROLE_TEAM_READ');
 
         const res = await send(app, 'GET', '/v1/instances', await user.token());
@@ -378,11 +380,7 @@ describeEachDatabase(
         const app = t.app();
         const { instance, operations } = await insertInstance(app, { name: 'iam-only' });
         const user = await app.createUser();
-        const member = await app.monitor.provisioner.provision(
-          { iamId: user.iamId, username: user.email, name: user.name },
-          instance,
-          false,
-        );
+        const member = await provisionUser(app, user, instance);
         await insertMembership(app, operations.id, member.id, 'ROLE_TEAM_READ');
         const token = await insertMonitorToken(app, member.id, operations.id);
         const teams = () => app.http.inject({ method: 'GET', url: '/api/teams', headers: bearer(token) });
@@ -481,11 +479,7 @@ describeEachDatabase(
         const [operations] = await app.monitor.ctx.repositories.teams.listForInstance(created.guid);
         const row = await app.monitor.ctx.repositories.instances.findByGuid(created.guid);
         assert.ok(operations && row);
-        const member = await app.monitor.provisioner.provision(
-          { iamId: user.iamId, username: user.email, name: user.name },
-          row,
-          false,
-        );
+        const member = await provisionUser(app, user, row);
         await insertMembership(app, operations.id, member.id, 'ROLE_TEAM_EDIT');
         const token = await insertMonitorToken(app, member.id, operations.id);
         assert.equal(

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { MonitorInstanceRow } from '../../platform/db/schema.js';
-import { insertInstance, insertMembership } from '../../testing/monitor-fixtures.js';
+import { insertInstance, insertMembership, provisionUser } from '../../testing/monitor-fixtures.js';
 import { describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 
 /**
@@ -233,11 +233,7 @@ class SdcClient {
 }
 
 async function provisioned(app: TestApp, user: TestUser, instance: MonitorInstanceRow): Promise<number> {
-  const row = await app.monitor.provisioner.provision(
-    { iamId: user.iamId, username: user.email, name: user.name },
-    instance,
-    false,
-  );
+  const row = await provisionUser(app, user, instance);
   return row.id;
 }
 

@@ -10,6 +10,7 @@ import {
   insertInstance,
   insertMembership,
   insertTeam,
+  provisionUser,
 } from '../../testing/monitor-fixtures.js';
 import { describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import type { TeamRole } from '../roles.js';
@@ -54,11 +55,7 @@ interface World {
 
 async function person(app: TestApp, user: TestUser, instance: MonitorInstanceRow): Promise<Person> {
   // The identity's first IAM request provisions its Monitor user; provisioning directly does the same.
-  const row = await app.monitor.provisioner.provision(
-    { iamId: user.iamId, username: user.email, name: user.name },
-    instance,
-    user.iamId === app.admin.iamId,
-  );
+  const row = await provisionUser(app, user, instance, user.iamId === app.admin.iamId);
   return {
     user,
     id: row.id,

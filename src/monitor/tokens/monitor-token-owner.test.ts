@@ -12,6 +12,7 @@ import {
   insertMembership,
   insertTeam,
   revokePolicy,
+  provisionUser,
 } from '../../testing/monitor-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { MONITOR_TOPICS } from '../context.js';
@@ -113,11 +114,7 @@ describeEachDatabase(
         const { instance } = await insertInstance(app);
         const team = await insertTeam(app, instance.guid, 'members');
         const user = await app.createUser();
-        const row = await app.monitor.provisioner.provision(
-          { iamId: user.iamId, username: user.email, name: user.name },
-          instance,
-          false,
-        );
+        const row = await provisionUser(app, user, instance);
         await insertMembership(app, team.id, row.id, 'ROLE_TEAM_STANDARD');
         const res = await app.http.inject({
           method: 'GET',

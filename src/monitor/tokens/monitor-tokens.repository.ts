@@ -43,6 +43,11 @@ export class MonitorTokensRepository {
     }
   }
 
+  /** Deletes every token of a user (their values stop working at once). */
+  async deleteForUser(userId: number): Promise<void> {
+    await this.db.deleteFrom('monitor_tokens').where('user_id', '=', userId).execute();
+  }
+
   /**
    * Replaces the value of a token if it still has the value `expectedHash` (compare-and-set, so two concurrent resets
    * cannot both win and leave a value nobody was shown); true when it did.

@@ -7,6 +7,7 @@ import type { MonitorPrincipal } from '../auth/monitor-principal.js';
 import { MONITOR_TOPICS, type MonitorContext } from '../context.js';
 import { monitorErrors } from '../errors.js';
 import { isTeamRole, type TeamRole } from '../roles.js';
+import { describeRights } from '../../iam/rights/rights.js';
 import type { TokenResponse } from './monitor-tokens.schema.js';
 
 /** Whose token a request is about: the caller's own, or a named member's in a named team. */
@@ -51,12 +52,15 @@ export class MonitorTokensService {
     graceSeconds: number,
     origin: RequestOrigin,
   ): Promise<TokenResponse> {
-    if ('own' in target && !principal.isInstanceAdmin && principal.teamRole !== 'ROLE_TEAM_MANAGER') {
-      throw monitorErrors.forbidden(
+    const mayReset = principal.isInstanceAdmin || principal.teamRole === 'ROLE_TEAM_MANAGER';
+    const refusal = () =>
+      monitorErrors.forbidden(
         'Only instance administrators and team managers may reset Monitor API tokens: ask one to reset yours',
       );
-    }
+    if ('own' in target && !mayReset) throw refusal();
     const { user, team } = await this.resolve(principal, target);
+    // Your own token by name (`/api/token/<you>/<team>/reset`) is no way around the rule either.
+    if (!mayReset) throw refusal();
     for (let attempt = 0; attempt < RESET_ATTEMPTS; attempt++) {
       const current = await this.ctx.repositories.tokens.findFor(user.id, team.id);
       if (!current) {
@@ -120,7 +124,40 @@ export class MonitorTokensService {
     if (!user) throw monitorErrors.notFound('User');
     const instance = await repositories.instances.findByGuid(team.instance_guid);
     if (!instance || (await this.roleOf(user, team, instance)) === null) throw monitorErrors.notFound('User');
+    if (user.id !== principal.monitorUserId) await this.requireCovers(principal, user, instance);
     return { user, team };
+  }
+
+  /**
+   * Another member's token acts with all of that member's rights in the instance: reading or resetting it (which shows
+   * the new value) takes holding every one of them (docs/MONITOR.md, "Who may obtain which credential"). So a team
+   * manager reaches the tokens of members whose rights are a subset of theirs, and never an instance administrator's.
+   * A member without an active identity has a dead token and no rights to compare.
+   */
+  private async requireCovers(
+    principal: MonitorPrincipal,
+    user: MonitorUserRow,
+    instance: MonitorInstanceRow,
+  ): Promise<void> {
+    if (user.iam_id === null) return;
+    const state = await this.ctx.iam.subject(user.iam_id);
+    if (!state.active) return;
+    const target = {
+      kind: state.kind,
+      iamId: user.iam_id,
+      accountId: state.accountId,
+      isAccountAdmin: state.isAccountAdmin,
+    };
+    const missing = await this.ctx.iam.rightsNotHeld(principal, target, {
+      kind: 'monitor-instance',
+      instanceGuid: instance.guid,
+    });
+    if (missing.length > 0) {
+      throw monitorErrors.forbidden(
+        `The token of ${user.username} acts with access you do not hold (${describeRights(missing)}): only someone ` +
+          'who holds all of it may see or reset it',
+      );
+    }
   }
 
   /** A member's effective role in a team; from their memberships alone when they have no active IAM identity. */

@@ -12,6 +12,7 @@ import {
   insertInstance,
   insertMembership,
   insertTeam,
+  provisionUser,
 } from '../../testing/monitor-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
 import { MONITOR_TOPICS } from '../context.js';
@@ -180,11 +181,7 @@ describeEachDatabase(
         const writer = await member(app, w, 'Writer');
         const headers = await iam(writer, w, w.payments.id);
         // The Monitor user exists (any first request provisions it); its token does not yet.
-        await app.monitor.provisioner.provision(
-          { iamId: writer.iamId, username: writer.email, name: writer.name },
-          w.instance,
-          false,
-        );
+        await provisionUser(app, writer, w.instance);
         const keys = await Promise.all(Array.from({ length: 5 }, () => get(app, '/api/token', headers).then(keyOf)));
         assert.equal(new Set(keys).size, 1);
         assert.equal((await tokenRows(app, (await monitorUser(app, w, writer)).id)).length, 1);
@@ -349,11 +346,7 @@ describeEachDatabase(
 
         // A member who never asked for a token (provisioned by another route, or by their first request).
         const late = await member(app, w, 'Reader');
-        const lateUser = await app.monitor.provisioner.provision(
-          { iamId: late.iamId, username: late.email, name: late.name },
-          w.instance,
-          false,
-        );
+        const lateUser = await provisionUser(app, late, w.instance);
         assert.deepEqual(await tokenRows(app, lateUser.id), []);
         const created = keyOf(await get(app, `/api/token/${late.email}/${w.payments.id}`, adminHeaders));
         assert.equal((await tokenRows(app, lateUser.id)).length, 1);

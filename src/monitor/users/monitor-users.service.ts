@@ -219,13 +219,37 @@ export class MonitorUsersService {
     if (input.systemRole !== undefined && input.systemRole !== SYSTEM_ROLE.user) {
       throw monitorErrors.badRequest(ROLES_FROM_IAM, 'systemRole');
     }
+    const taken = () => monitorErrors.conflict(`A user with the username ${username} already exists`);
+    if (await this.ctx.repositories.users.findByUsername(principal.instance.guid, username)) throw taken();
+    let firstName = (input.firstName ?? '').trim();
+    let lastName = (input.lastName ?? '').trim();
+    // The invitation is for one IAM user from now on (a new pending one if the email is new), never for whoever
+    // later shows up with a matching name: its tokens act with that user's roles, and nobody else can take it over.
+    const invited = await this.ctx.iam.inviteUser(
+      {
+        accountId: principal.instance.accountId,
+        email: username,
+        name: `${firstName} ${lastName}`.trim(),
+        invitedBy: principal.iamId,
+      },
+      origin,
+    );
+    if (!invited || (await this.ctx.repositories.users.findByIamId(principal.instance.guid, invited.iamId))) {
+      throw taken();
+    }
+    if (!invited.created && firstName === '' && lastName === '') {
+      // Someone who already has an IAM identity: their name, as their own first call would have set it.
+      const [first = '', ...rest] = invited.name.trim().split(/\s+/);
+      firstName = first;
+      lastName = rest.join(' ');
+    }
     const now = isoAt(this.ctx.clock.now());
     const row = await this.ctx.repositories.users.insert({
       instance_guid: principal.instance.guid,
-      iam_id: null,
+      iam_id: invited.iamId,
       username,
-      first_name: (input.firstName ?? '').trim(),
-      last_name: (input.lastName ?? '').trim(),
+      first_name: firstName,
+      last_name: lastName,
       system_role: SYSTEM_ROLE.user,
       enabled: 1,
       current_team_id: null,
@@ -233,9 +257,10 @@ export class MonitorUsersService {
       created_at: now,
       modified_at: now,
     });
-    if (!row) throw monitorErrors.conflict(`A user with the username ${username} already exists`);
-    await this.audit(principal, action, row, origin, {});
-    return { user: toUserDetail(row, SYSTEM_ROLE.user, principal.instance, [], null) };
+    if (!row) throw taken();
+    await this.audit(principal, action, row, origin, { iam_id: invited.iamId, new_iam_user: invited.created });
+    const instance = await this.instanceOf(principal);
+    return { user: await this.detail(await this.assess(row, instance), instance) };
   }
 
   /** An account administrator's Monitor user can be disabled or deleted only by an account administrator. */

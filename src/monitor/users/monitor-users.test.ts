@@ -595,7 +595,7 @@ describeEachDatabase(
     });
 
     describe('POST /api/users', () => {
-      it('invites a user by email (201): a Monitor user without identity, linked on that email’s first request', async () => {
+      it('invites a user by email (201): a pending IAM user from then on, whose token acts in its team, completed later', async () => {
         const app = t.app();
         const w = await world(app);
         const res = await send(app, 'POST', '/api/users', w.manager.headers, {
@@ -626,29 +626,79 @@ describeEachDatabase(
             teamRoles: [],
           },
         });
+        // The invitation names one IAM user from now on: a pending one, without password, in the instance's account.
         const row = await monitorUser(app, id);
-        assert.equal(row?.iam_id, null);
+        const iamUser = await app.iam.ctx.repositories.users.findByEmail('nina@example.test');
+        assert.ok(iamUser);
+        assert.equal(row?.iam_id, iamUser.iam_id);
         assert.equal(row?.instance_guid, w.instance.guid);
+        assert.deepEqual(
+          { account: iamUser.account_id, state: iamUser.state, name: iamUser.name, admin: iamUser.is_admin },
+          { account: app.accountId, state: 'PENDING', name: 'Nina New', admin: 0 },
+        );
         assert.deepEqual(await auditOf(app, id), [
           {
             action: 'monitor.user.invite',
             outcome: 'success',
             actor: w.manager.user.iamId,
             account: app.accountId,
-            details: { instance: w.instance.guid, username: 'nina@example.test' },
+            details: {
+              instance: w.instance.guid,
+              username: 'nina@example.test',
+              iam_id: iamUser.iam_id,
+              new_iam_user: true,
+            },
           },
         ]);
+        // Nobody can sign in as a pending user: the password grant refuses it like a wrong password.
+        const grant = await app.http.inject({
+          method: 'POST',
+          url: '/identity/token',
+          payload: 'grant_type=password&username=nina%40example.test&password=anything-at-all',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.equal(grant.statusCode, 400, grant.body);
 
-        // The IAM user with that email signs in: the invitation becomes theirs, with the membership it was given.
+        // Added to team B, the invitee's Monitor API token (sdcclient's get_user_api_token) acts as Nina there.
         await insertMembership(app, w.teamB.id, id, 'ROLE_TEAM_EDIT');
-        const nina = await app.createUser({ email: 'nina@example.test', name: 'Nina IAM' });
-        const me = await send(app, 'GET', '/api/user/me', iamHeaders(await nina.token(), w.instance.guid));
+        const tokenRes = await send(app, 'GET', `/api/token/nina@example.test/${w.teamB.id}`, w.manager.headers);
+        assert.equal(tokenRes.statusCode, 200, tokenRes.body);
+        const key = (tokenRes.json() as { token: { key: string } }).token.key;
+        const asNina = await send(app, 'GET', '/api/user/me', { authorization: `Bearer ${key}` });
+        assert.equal(asNina.statusCode, 200, asNina.body);
+        const seen = (asNina.json() as { user: Json }).user;
+        assert.deepEqual(
+          [seen['id'], seen['currentTeam'], seen['teamRoles']],
+          [id, w.teamB.id, [{ teamId: w.teamB.id, teamName: 'Team B', role: 'ROLE_TEAM_EDIT' }]],
+        );
+
+        // An IAM administrator completes the user: same iam_id, so Nina signs in to her invitation and her token.
+        const password = `pw-${Math.random().toString(36).slice(2)}x`;
+        const created = await app.http.inject({
+          method: 'POST',
+          url: '/v1/users',
+          headers: { authorization: `Bearer ${await app.admin.token()}` },
+          payload: { email: 'nina@example.test', name: 'Nina IAM', password },
+        });
+        assert.equal(created.statusCode, 201, created.body);
+        assert.deepEqual(
+          [(created.json() as Json)['iam_id'], (created.json() as Json)['state']],
+          [iamUser.iam_id, 'ACTIVE'],
+        );
+        const signIn = await app.http.inject({
+          method: 'POST',
+          url: '/identity/token',
+          payload: `grant_type=password&username=nina%40example.test&password=${password}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        assert.equal(signIn.statusCode, 200, signIn.body);
+        const ninaToken = (signIn.json() as { access_token: string }).access_token;
+        const me = await send(app, 'GET', '/api/user/me', iamHeaders(ninaToken, w.instance.guid));
         assert.equal(me.statusCode, 200, me.body);
         const user = (me.json() as { user: Json }).user;
-        assert.equal(user['id'], id);
-        assert.equal(user['firstName'], 'Nina');
-        assert.equal(user['currentTeam'], w.teamB.id);
-        assert.equal((await monitorUser(app, id))?.iam_id, nina.iamId);
+        assert.deepEqual([user['id'], user['firstName'], user['currentTeam']], [id, 'Nina', w.teamB.id]);
+        const still = await send(app, 'GET', '/api/user/me', { authorization: `Bearer ${key}` });
+        assert.equal(still.statusCode, 200, still.body);
       });
 
       it('works without names and with the trailing slash', async () => {
@@ -769,9 +819,21 @@ describeEachDatabase(
         });
         assert.ok(!res.body.includes(password));
         const audit = await auditOf(app, user.id);
+        const invited = await app.iam.ctx.repositories.users.findByEmail('prov@example.test');
+        assert.equal(invited?.state, 'PENDING');
         assert.deepEqual(
           audit.map((a) => [a.action, a.details]),
-          [['monitor.user.provision', { instance: w.instance.guid, username: 'prov@example.test' }]],
+          [
+            [
+              'monitor.user.provision',
+              {
+                instance: w.instance.guid,
+                username: 'prov@example.test',
+                iam_id: invited.iam_id,
+                new_iam_user: true,
+              },
+            ],
+          ],
         );
         const auditText = JSON.stringify(await app.database.db.selectFrom('audit_events').selectAll().execute());
         assert.ok(!auditText.includes(password));

@@ -17,7 +17,7 @@ export interface UsersTable {
   name: string;
   password_hash: string;
   is_admin: number;
-  state: 'ACTIVE' | 'DISABLED';
+  state: 'ACTIVE' | 'DISABLED' | 'PENDING';
   version: number;
   created_at: string;
   modified_at: string;

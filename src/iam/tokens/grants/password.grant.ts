@@ -29,9 +29,12 @@ export class PasswordGrant implements Grant {
     }
     this.limit(this.keyring.index(`user:${username.toLowerCase()}`));
     const user = await this.subjects.findUserByEmail(username);
-    const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+    // A pending user has no password: the dummy hash costs the same scrypt and never matches.
+    const usable = user !== undefined && user.state !== 'PENDING';
+    const matches = await verifyPassword(password, usable ? user.password_hash : DUMMY_PASSWORD_HASH);
     if (!user) throw new GrantFailure(tokenErrors.invalidCredentials(), 'user_unknown');
     const context = { accountId: user.account_id, actorIamId: user.iam_id, target: { type: 'user', id: user.iam_id } };
+    if (user.state === 'PENDING') throw new GrantFailure(tokenErrors.invalidCredentials(), 'user_pending', context);
     if (!matches) throw new GrantFailure(tokenErrors.invalidCredentials(), 'wrong_password', context);
     if (user.state !== 'ACTIVE') throw new GrantFailure(tokenErrors.invalidCredentials(), 'user_disabled', context);
     return {
