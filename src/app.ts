@@ -22,6 +22,8 @@ export interface AppOptions {
   readonly logger: FastifyBaseLogger | false;
   readonly tokenRateLimits?: TokenRateLimits;
   readonly collectProcessMetrics?: boolean;
+  /** VIGIL_METRICS_TOKEN: `/metrics` then needs it as a Bearer token. */
+  readonly metricsToken?: string | undefined;
   /** The built web console (default: dist/web of this package). */
   readonly consoleDir?: string;
 }
@@ -53,6 +55,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       publicUrl: options.publicUrl,
       version: VERSION,
       collectProcessMetrics: options.collectProcessMetrics ?? false,
+      metricsToken: options.metricsToken,
       ready: async () => {
         await options.database.db.selectFrom('settings').select('key').limit(1).execute();
         return migrationsApplied(options.database);

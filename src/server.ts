@@ -42,6 +42,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     publicUrl: config.publicUrl,
     logger,
     collectProcessMetrics: true,
+    metricsToken: config.metricsToken,
   });
   await http.listen({ host: config.host, port: config.port });
   // After listen: a generated password must never be created and then lost to a port that is already taken.

@@ -39,6 +39,11 @@ export class UsersClient {
     return this.http.delete(`/v1/users/${pathOf(iamId)}/disable`);
   }
 
+  /** Ends a lock on the user's password sign-in (after too many wrong passwords) and forgets their failures. */
+  unlockSignIn(iamId: string): Promise<void> {
+    return this.http.delete(`/v1/users/${pathOf(iamId)}/signin-lock`);
+  }
+
   /** Deletes the user with their API keys, refresh tokens and policies. */
   delete(iamId: string): Promise<void> {
     return this.http.delete(`/v1/users/${pathOf(iamId)}`);

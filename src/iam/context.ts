@@ -9,6 +9,7 @@ import type { ApiKeysRepository } from './api-keys/api-keys.repository.js';
 import type { Decisions } from './policies/decision.js';
 import type { PoliciesRepository } from './policies/policies.repository.js';
 import type { Rights } from './rights/rights.js';
+import type { SignInLockout } from './users/signin-lockout.js';
 import type { ServiceIdsRepository } from './service-ids/service-ids.repository.js';
 import type { UsersRepository } from './users/users.repository.js';
 
@@ -22,6 +23,8 @@ export interface IamContext {
   readonly audit: AuditService;
   readonly decisions: Decisions;
   readonly rights: Rights;
+  /** Failed password sign-ins per account (the password grant and the console). */
+  readonly signInLockout: SignInLockout;
   /** Base URL clients reach vigil at (paging links, token issuer). */
   readonly publicUrl: string;
   readonly repositories: {

@@ -126,4 +126,16 @@ export const tokenErrors = {
       messageCode: 'BXNIM0420E',
       headers: { 'retry-after': String(retryAfterSeconds) },
     }),
+  signInLocked: (retryAfterSeconds: number) => signInLocked(retryAfterSeconds),
 } as const;
+
+/** Password sign-in locked after too many wrong passwords; the same for the token endpoint and the console. */
+function signInLocked(retryAfterSeconds: number): AppError {
+  return new AppError(
+    429,
+    'signin_locked',
+    'Too many failed sign-ins for this user: password sign-in is locked for a while. Try again later, or ask an ' +
+      'administrator to unlock it.',
+    { messageCode: 'BXNIM0420E', headers: { 'retry-after': String(retryAfterSeconds) } },
+  );
+}

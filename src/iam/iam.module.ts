@@ -25,6 +25,8 @@ import { SigningKeysRepository } from './tokens/signing-keys.repository.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 import { TokenService } from './tokens/token.service.js';
 import { UsersRepository } from './users/users.repository.js';
+import { SigninFailuresRepository } from './users/signin-failures.repository.js';
+import { SignInLockout } from './users/signin-lockout.js';
 import { UsersService } from './users/users.service.js';
 
 export interface IamDeps {
@@ -90,6 +92,7 @@ export function createIam(deps: IamDeps): Iam {
     audit,
     decisions,
     rights,
+    signInLockout: new SignInLockout(new SigninFailuresRepository(deps.db), deps.clock, audit),
     publicUrl: deps.publicUrl,
     repositories,
   };

@@ -33,6 +33,7 @@ describe('loadConfig: defaults (DESIGN.md, Configuration)', () => {
       adminPassword: undefined,
       masterKey: undefined,
       logLevel: 'info',
+      metricsToken: undefined,
     });
     assert.ok(Object.isFrozen(config));
   });
@@ -148,6 +149,18 @@ describe('loadConfig: each variable', () => {
     assert.deepEqual(problemsOf({ VIGIL_LOG_LEVEL: 'verbose' }), [
       'VIGIL_LOG_LEVEL: "verbose" is not one of fatal, error, warn, info, debug, trace, silent',
     ]);
+  });
+
+  it('VIGIL_METRICS_TOKEN: 16-256 printable characters without spaces; the error never echoes it', () => {
+    const token = Buffer.from(Array.from({ length: 24 }, (_, i) => i * 11)).toString('hex');
+    assert.equal(load({ VIGIL_METRICS_TOKEN: token }).metricsToken, token);
+    for (const bad of ['short-token', 'has a space in the middle', 'x'.repeat(257)]) {
+      const problems = problemsOf({ VIGIL_METRICS_TOKEN: bad });
+      assert.deepEqual(problems, [
+        'VIGIL_METRICS_TOKEN: must be 16-256 printable characters without spaces (openssl rand -hex 24)',
+      ]);
+      assert.ok(!problems.join('').includes(bad));
+    }
   });
 });
 

@@ -19,6 +19,8 @@ export interface Config {
   /** 32 bytes, or absent: generated into the data directory. */
   readonly masterKey: Buffer | undefined;
   readonly logLevel: LogLevel;
+  /** When set, `/metrics` answers only `Authorization: Bearer <this>`; absent, it is open (loopback by default). */
+  readonly metricsToken: string | undefined;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -105,6 +107,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const logLevel = (LOG_LEVELS as readonly string[]).includes(rawLevel) ? (rawLevel as LogLevel) : 'info';
   if (logLevel !== rawLevel) problems.push(`VIGIL_LOG_LEVEL: "${rawLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
 
+  const metricsToken = get('VIGIL_METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{16,256}$/.test(metricsToken)) {
+    problems.push('VIGIL_METRICS_TOKEN: must be 16-256 printable characters without spaces (openssl rand -hex 24)');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze({ host, port, dataDir, database, publicUrl, adminEmail, adminPassword, masterKey, logLevel });
+  return Object.freeze({
+    host,
+    port,
+    dataDir,
+    database,
+    publicUrl,
+    adminEmail,
+    adminPassword,
+    masterKey,
+    logLevel,
+    metricsToken,
+  });
 }

@@ -29,7 +29,7 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-describe('vigil iam users / user-create / user-delete', () => {
+describe('vigil iam users / user-create / user-unlock / user-delete', () => {
   let server: CliServer;
   const homes: CliHome[] = [];
   let admin: CliHome;
@@ -271,6 +271,38 @@ describe('vigil iam users / user-create / user-delete', () => {
       stderr: 'FAILED\nYou are not authorized to delete users. (insufficent_permissions, HTTP 403)\n',
     });
     assert.equal((await serverUser(user.email))?.iam_id, user.iamId);
+  });
+
+  it('user-unlock ends a sign-in lock after ten wrong passwords; the user signs in at once', async () => {
+    const email = newEmail('locked');
+    const password = newPassword();
+    assert.equal((await admin.run(['iam', 'user-create', email, '-p', password])).code, 0);
+    const grant = (pw: string) =>
+      server.app.http.inject({
+        method: 'POST',
+        url: '/identity/token',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ grant_type: 'password', username: email, password: pw }).toString(),
+      });
+    for (let i = 0; i < 10; i++) assert.equal((await grant(`wrong-${i}-password`)).statusCode, 400);
+    assert.equal((await grant(password)).statusCode, 429);
+    assert.ok((await serverUser(email))?.signin_locked_until);
+
+    const refused = await viewerHome.run(['iam', 'user-unlock', email]);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      'FAILED\nYou are not authorized to unlock the sign-in of users. (insufficent_permissions, HTTP 403)\n',
+    );
+
+    const result = await admin.run(['iam', 'user-unlock', email]);
+    assert.deepEqual(result, {
+      code: 0,
+      stdout: `Unlocking the sign-in of user ${email} as ${server.app.admin.email}...\nOK\nUser ${email} can sign in again\n`,
+      stderr: '',
+    });
+    assert.equal((await serverUser(email))?.signin_locked_until, undefined);
+    assert.equal((await grant(password)).statusCode, 200);
   });
 
   it('refuses a user without any access to list users with the server’s 403', async () => {

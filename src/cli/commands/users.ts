@@ -26,6 +26,7 @@ function printUser(ctx: CommandContext, user: UserBody): void {
     ['Name', user.name],
     ['State', user.state],
     ['Admin', user.admin],
+    ...(user.signin_locked_until ? [['Locked Until', user.signin_locked_until] as [string, string]] : []),
     ['Created At', user.created_at],
   ]);
 }
@@ -91,6 +92,23 @@ export const userCommands = [
       ctx.out.line(`User ${user.email} was created`);
       ctx.out.line();
       printUser(ctx, user);
+    },
+  }),
+  defineCommand({
+    name: 'iam user-unlock',
+    summary: 'Unlock the password sign-in of a user, locked after too many wrong passwords (administrators)',
+    args: ['EMAIL'],
+    async run(ctx, args) {
+      const client = ctx.client();
+      const user = await ctx.spin('Finding the user', resolveUser(ctx, client, args.positional(0)));
+      ctx.out.line(`Unlocking the sign-in of user ${user.email} as ${ctx.session().user}...`);
+      await ctx.spin('Unlocking', client.users.unlockSignIn(user.iam_id));
+      ctx.out.ok();
+      ctx.out.line(
+        user.signin_locked_until
+          ? `User ${user.email} can sign in again`
+          : `User ${user.email} was not locked; their failed sign-ins are forgotten`,
+      );
     },
   }),
   defineCommand({

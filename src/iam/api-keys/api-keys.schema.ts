@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName, DisplayText } from '../../platform/text/display-text.js';
 
 /**
  * The wire shapes of `/v1/apikeys`, as IBM's IamIdentityV1 SDK sends and reads them (reference/ibm-iam.md §2). A key
@@ -61,8 +62,8 @@ export const ApiKeyListSchema = Type.Object(
 );
 export type ApiKeyListBody = Static<typeof ApiKeyListSchema>;
 
-const Name = Type.String({ minLength: 1, maxLength: 300 });
-const Description = Type.String({ maxLength: 2000 });
+const Name = DisplayName({ minLength: 1, maxLength: 300 });
+const Description = DisplayText({ maxLength: 2000 });
 const ExpiresAt = Type.String({
   minLength: 1,
   maxLength: 64,

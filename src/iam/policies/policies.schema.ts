@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayText } from '../../platform/text/display-text.js';
 
 /**
  * The wire shapes of IBM's access policies (`/v1/policies`, reference/ibm-iam.md §4) and of vigil's decision endpoint
@@ -83,7 +84,7 @@ export const PolicyBodySchema = Type.Object(
     subjects: Type.Array(PolicySubjectSchema, { minItems: 1, maxItems: 1, description: 'Exactly one subject.' }),
     roles: Type.Array(RoleInputSchema, { minItems: 1, maxItems: 20 }),
     resources: Type.Array(PolicyResourceSchema, { minItems: 1, maxItems: 1, description: 'Exactly one resource.' }),
-    description: Type.Optional(Type.String({ maxLength: 300 })),
+    description: Type.Optional(DisplayText({ maxLength: 300 })),
   },
   { title: 'PolicyRequest' },
 );

@@ -289,6 +289,51 @@ describeEachDatabase(
       assert.deepEqual(await storedPolicies(app, owner.accountId), []);
     });
 
+    it('400 for a service vigil does not know (case, spaces, IBM services it does not run) or a role it lacks', async () => {
+      const app = t.app();
+      const owner = await app.createAccount();
+      const token = await owner.token();
+      const user = await app.createUser({ accountId: owner.accountId });
+      const known = 'iam-identity, sysdig-monitor';
+      for (const serviceName of ['IAM-IDENTITY', 'iam-identity ', ' sysdig-monitor', 'kms', 'iam-groups', '']) {
+        const body = accessPolicy(owner.accountId, user.iamId, { roles: ['Viewer'], serviceName });
+        const message =
+          serviceName === ''
+            ? 'Invalid resources[0]: the value of attribute serviceName must be a string of 1–1000 characters.'
+            : `Invalid resources[0]: serviceName ${JSON.stringify(serviceName)} is not a service of vigil (${known}).`;
+        assertIamError(await createPolicy(app, token, body), 400, errors.invalidBody(message));
+      }
+      const pattern = accessPolicy(owner.accountId, user.iamId, {
+        roles: ['Viewer'],
+        serviceName: 'cloud-*',
+      });
+      (pattern.resources[0]!.attributes[1] as { operator?: string }).operator = 'stringMatch';
+      assertIamError(
+        await createPolicy(app, token, pattern),
+        400,
+        errors.invalidBody(`Invalid resources[0]: serviceName "cloud-*" is not a service of vigil (${known}).`),
+      );
+      const serviceType = accessPolicy(owner.accountId, user.iamId, {
+        extra: [{ name: 'serviceType', value: 'platform-service' }],
+      });
+      assertIamError(
+        await createPolicy(app, token, serviceType),
+        400,
+        errors.invalidBody('Invalid resources[0]: serviceType must be service or platform_service.'),
+      );
+      // Roles that do not exist for the service named, or for any service a pattern names.
+      const readerOnIdentity = accessPolicy(owner.accountId, user.iamId, { serviceName: 'iam-identity' });
+      assertIamError(await createPolicy(app, token, readerOnIdentity), 400, errors.roleNotFound(ROLE.Reader));
+      const managerOnIam = accessPolicy(owner.accountId, user.iamId, { roles: ['Manager'], serviceName: 'iam-*' });
+      (managerOnIam.resources[0]!.attributes[1] as { operator?: string }).operator = 'stringMatch';
+      assertIamError(await createPolicy(app, token, managerOnIam), 400, errors.roleNotFound(ROLE.Manager));
+      assert.deepEqual(await storedPolicies(app, owner.accountId), []);
+      // What vigil knows is still accepted, a pattern that names a known service included.
+      const ok = accessPolicy(owner.accountId, user.iamId, { roles: ['Reader'], serviceName: 'sysdig-*' });
+      (ok.resources[0]!.attributes[1] as { operator?: string }).operator = 'stringMatch';
+      assert.equal((await createPolicy(app, token, ok)).statusCode, 201);
+    });
+
     it('an Editor on iam-identity (not an administrator) may grant only what they hold themselves', async () => {
       const app = t.app();
       const owner = await app.createAccount();

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName, DisplayText } from '../../platform/text/display-text.js';
 import {
   ActivitySchema,
   ApiKeySchema,
@@ -42,8 +43,8 @@ export const ServiceIdListSchema = Type.Object(
 );
 export type ServiceIdListBody = Static<typeof ServiceIdListSchema>;
 
-const Name = Type.String({ minLength: 1, maxLength: 300 });
-const Description = Type.String({ maxLength: 2000 });
+const Name = DisplayName({ minLength: 1, maxLength: 300 });
+const Description = DisplayText({ maxLength: 2000 });
 const UniqueInstanceCrns = Type.Array(Type.String({ minLength: 1, maxLength: 500 }), { maxItems: 50 });
 
 export const CreateServiceIdBodySchema = Type.Object({

@@ -55,10 +55,15 @@ export class SessionsService {
   ) {
     this.perIp = new TokenBuckets(limits.perIp, ctx.clock);
     const perCredential = new TokenBuckets(limits.perKey, ctx.clock);
-    this.password = new PasswordGrant(new TokenSubjectsRepository(ctx.db), ctx.keyring, (index) => {
-      const wait = perCredential.take(index);
-      if (wait > 0) throw new GrantFailure(iamErrors.tooManyRequests(wait), 'rate_limited_credential');
-    });
+    this.password = new PasswordGrant(
+      new TokenSubjectsRepository(ctx.db),
+      ctx.keyring,
+      (index) => {
+        const wait = perCredential.take(index);
+        if (wait > 0) throw new GrantFailure(iamErrors.tooManyRequests(wait), 'rate_limited_credential');
+      },
+      ctx.signInLockout,
+    );
   }
 
   /** Opens a session for a user's email and password; every refusal is the same 401 (or 429 when rate limited). */
@@ -70,6 +75,7 @@ export class SessionsService {
       const result = await this.password.run({
         form: { grant_type: 'password', username: input.email, password: input.password },
         client: 'default',
+        origin,
       });
       iamId = result.subject.iamId;
     } catch (error) {

@@ -71,7 +71,7 @@ export class TokenService {
     this.grants = new Map<string, Grant>([
       [APIKEY_GRANT, new ApiKeyGrant(subjects, ctx.keyring, ctx.clock, limit)],
       [REFRESH_TOKEN_GRANT, new RefreshTokenGrant(subjects, this.refreshTokens, ctx.keyring, ctx.clock, limit)],
-      [PASSWORD_GRANT, new PasswordGrant(subjects, ctx.keyring, limit)],
+      [PASSWORD_GRANT, new PasswordGrant(subjects, ctx.keyring, limit, ctx.signInLockout)],
     ]);
   }
 
@@ -99,7 +99,7 @@ export class TokenService {
       }
       const grant = this.grants.get(grantType);
       if (!grant) throw new GrantFailure(tokenErrors.unsupportedGrant(grantType.slice(0, 100)), 'unsupported_grant');
-      const result = await grant.run({ form: request.form, client });
+      const result = await grant.run({ form: request.form, client, origin: request.origin });
       const response = await this.issue(result);
       await this.recordSuccess(result, request.origin);
       if (result.apikeyId !== null && result.grantType === APIKEY_GRANT) await this.activity.record(result.apikeyId);

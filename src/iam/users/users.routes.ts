@@ -118,6 +118,23 @@ export async function usersRoutes(app: HttpServer, iam: Iam): Promise<void> {
   );
 
   app.delete(
+    '/v1/users/:iam_id/signin-lock',
+    {
+      schema: {
+        tags,
+        security,
+        summary: 'Unlock password sign-in locked after too many wrong passwords (iam-identity.user.manage)',
+        params: UserParamsSchema,
+        response: { 204: NoContentSchema },
+      },
+    },
+    async (request, reply) => {
+      await iam.users.unlockSignIn(principalOf(request), request.params.iam_id, originOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
     '/v1/users/:iam_id/disable',
     {
       schema: {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName } from '../../platform/text/display-text.js';
 
 /**
  * The wire shapes of `/v1/users`, vigil's own API (IBM's users live in another service). A user is rendered only
@@ -17,6 +18,13 @@ export const UserSchema = Type.Object(
         'POST /v1/users with the same email completes it.',
     }),
     admin: Type.Boolean({ description: 'An account administrator: may do everything in the account.' }),
+    signin_locked_until: Type.Optional(
+      Type.String({
+        description:
+          'Present while password sign-in is locked after too many wrong passwords: when the lock ends (IBM form). ' +
+          'DELETE /v1/users/{iam_id}/signin-lock ends it now.',
+      }),
+    ),
     created_at: Type.String({ description: 'IBM form, e.g. `2026-01-01T00:00+0000`.' }),
     modified_at: Type.String(),
   },
@@ -25,8 +33,8 @@ export const UserSchema = Type.Object(
 export type UserBody = Static<typeof UserSchema>;
 
 export const CreateUserBodySchema = Type.Object({
-  email: Type.String({ minLength: 3, maxLength: 254, description: 'Unique across vigil; stored lower-cased.' }),
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  email: DisplayName({ minLength: 3, maxLength: 254, description: 'Unique across vigil; stored lower-cased.' }),
+  name: DisplayName({ minLength: 1, maxLength: 200 }),
   password: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' }),
   admin: Type.Optional(Type.Boolean({ description: 'Make the user an account administrator (administrators only).' })),
 });

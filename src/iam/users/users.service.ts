@@ -147,8 +147,9 @@ export class UsersService {
       users.count(actor.accountId),
     ]);
     const nextOffset = page.offset + rows.length;
+    const locked = await this.ctx.signInLockout.lockedUntil(rows.map((row) => row.iam_id));
     return {
-      users: rows.map(toUserBody),
+      users: rows.map((row) => toUserBody(row, locked.get(row.iam_id))),
       offset: page.offset,
       limit: page.limit,
       ...(rows.length > 0 && nextOffset < total
@@ -160,13 +161,29 @@ export class UsersService {
   /** A user of the caller's account. Everyone may read their own record. */
   async get(actor: Principal, iamId: string): Promise<UserBody> {
     if (iamId !== actor.iamId) await this.require(actor, ACTIONS.identity.userRead, 'read users');
-    return toUserBody(await this.find(actor, iamId));
+    return this.render(await this.find(actor, iamId));
   }
 
   /** The caller's own record. */
   async me(actor: Principal): Promise<UserBody> {
     requireUser(actor);
-    return toUserBody(await this.find(actor, actor.iamId));
+    return this.render(await this.find(actor, actor.iamId));
+  }
+
+  /**
+   * Ends a lock on the user's password sign-in and forgets their failed attempts (`iam-identity.user.manage`; any
+   * user of the account, since unlocking gives no one more than they had). Audited as `user.signin.unlock`.
+   */
+  async unlockSignIn(actor: Principal, iamId: string, origin: RequestOrigin): Promise<void> {
+    await this.require(actor, ACTIONS.identity.userManage, 'unlock the sign-in of users');
+    const user = await this.find(actor, iamId);
+    const [lockedUntil] = (await this.ctx.signInLockout.lockedUntil([user.iam_id])).values();
+    const forgotten = await this.ctx.signInLockout.clear(user.iam_id);
+    await this.audit(actor, 'user.signin.unlock', user.iam_id, origin, {
+      email: user.email,
+      was_locked: lockedUntil !== undefined,
+      had_failures: forgotten,
+    });
   }
 
   /**
@@ -246,6 +263,11 @@ export class UsersService {
     return toUserBody({ ...pending, ...changes });
   }
 
+  private async render(row: UserRow): Promise<UserBody> {
+    const locked = await this.ctx.signInLockout.lockedUntil([row.iam_id]);
+    return toUserBody(row, locked.get(row.iam_id));
+  }
+
   private async changeState(
     actor: Principal,
     iamId: string,
@@ -312,7 +334,7 @@ export class UsersService {
 }
 
 /** The only way a user leaves the service: no password hash, IBM's timestamp form. */
-export function toUserBody(row: UserRow): UserBody {
+export function toUserBody(row: UserRow, lockedUntil?: string): UserBody {
   return {
     iam_id: row.iam_id,
     id: row.iam_id,
@@ -321,6 +343,7 @@ export function toUserBody(row: UserRow): UserBody {
     name: row.name,
     state: row.state,
     admin: row.is_admin === 1,
+    ...(lockedUntil !== undefined ? { signin_locked_until: ibmTime(lockedUntil) } : {}),
     created_at: ibmTime(row.created_at),
     modified_at: ibmTime(row.modified_at),
   };

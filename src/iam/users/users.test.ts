@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { isoAt, ManualClock } from '../../platform/clock.js';
+import { NO_ORIGIN } from '../../platform/audit/audit.service.js';
 import { verifyPassword } from '../../platform/crypto/password.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
 import { createServiceId, grantIdentityRole } from '../../testing/identity-fixtures.js';
@@ -139,6 +140,82 @@ describeEachDatabase(
         message: `A user with the email ${other.email} already exists.`,
       });
       assert.equal(await countUsers(app), before);
+    });
+
+    it('completes a PENDING (invited) user of the account: same iam_id, ACTIVE, its password works', async () => {
+      const app = t.app();
+      const invited = await app.iam.users.invite(
+        { accountId: app.accountId, email: 'pia@example.test', name: 'Pia Pending', invitedBy: app.admin.iamId },
+        NO_ORIGIN,
+      );
+      assert.ok(invited?.created);
+      const admin = await app.admin.token();
+      const pending = await inject(app, 'GET', `/v1/users/${invited.iamId}`, admin);
+      assert.deepEqual(
+        pending.json(),
+        expectedUser(
+          { iamId: invited.iamId, accountId: app.accountId, email: 'pia@example.test', name: 'Pia Pending' },
+          { state: 'PENDING' },
+        ),
+      );
+      // Disabled and enabled again before anyone set a password: back to PENDING, still no sign-in.
+      assert.equal((await inject(app, 'POST', `/v1/users/${invited.iamId}/disable`, admin)).statusCode, 204);
+      assert.equal((await userRow(app, invited.iamId))?.state, 'DISABLED');
+      assert.equal((await inject(app, 'DELETE', `/v1/users/${invited.iamId}/disable`, admin)).statusCode, 204);
+      assert.equal((await userRow(app, invited.iamId))?.state, 'PENDING');
+
+      const secret = password();
+      const res = await inject(app, 'POST', '/v1/users', admin, {
+        email: 'PIA@example.test',
+        name: 'Pia Person',
+        password: secret,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.deepEqual(
+        res.json(),
+        expectedUser({ iamId: invited.iamId, accountId: app.accountId, email: 'pia@example.test', name: 'Pia Person' }),
+      );
+      const row = await userRow(app, invited.iamId);
+      assert.equal(await verifyPassword(secret, row?.password_hash ?? ''), true);
+      const audit = await app.database.db
+        .selectFrom('audit_events')
+        .select(['action', 'details'])
+        .where('target_id', '=', invited.iamId)
+        .where('action', 'in', ['user.invite', 'user.create'])
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(audit, [
+        { action: 'user.invite', details: JSON.stringify({ email: 'pia@example.test', state: 'PENDING' }) },
+        {
+          action: 'user.create',
+          details: JSON.stringify({ email: 'pia@example.test', admin: false, completed_invitation: true }),
+        },
+      ]);
+      // Complete means complete: the same email again is the usual conflict.
+      const again = await inject(app, 'POST', '/v1/users', admin, {
+        email: 'pia@example.test',
+        name: 'X',
+        password: secret,
+      });
+      assert.equal(again.statusCode, 409);
+    });
+
+    it('a pending user of another account is not completed by this one: 409, and it stays pending', async () => {
+      const app = t.app();
+      const other = await app.createAccount();
+      const invited = await app.iam.users.invite(
+        { accountId: other.accountId, email: 'far@example.test', name: '', invitedBy: other.iamId },
+        NO_ORIGIN,
+      );
+      assert.ok(invited);
+      const res = await inject(app, 'POST', '/v1/users', await app.admin.token(), {
+        email: 'far@example.test',
+        name: 'Grab',
+        password: password(),
+      });
+      assert.equal(res.statusCode, 409, res.body);
+      const row = await userRow(app, invited.iamId);
+      assert.deepEqual([row?.account_id, row?.state, row?.name], [other.accountId, 'PENDING', 'far@example.test']);
     });
 
     it('refuses a password shorter than 8 characters, a bad email and missing fields: 400', async () => {
@@ -599,6 +676,7 @@ describeEachDatabase('OpenAPI for /v1/users', (t) => {
     assert.deepEqual(operations.map((o) => `${o.method.toUpperCase()} ${o.path}`).sort(), [
       'DELETE /v1/users/{iam_id}',
       'DELETE /v1/users/{iam_id}/disable',
+      'DELETE /v1/users/{iam_id}/signin-lock',
       'GET /v1/users',
       'GET /v1/users/me',
       'GET /v1/users/{iam_id}',

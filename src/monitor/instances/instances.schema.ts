@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName } from '../../platform/text/display-text.js';
 
 /** The wire shapes of `/v1/instances`, vigil's own API for monitoring instances (IBM v1 error bodies). */
 
@@ -27,7 +28,7 @@ export const InstanceListSchema = Type.Object(
 );
 export type InstanceListBody = Static<typeof InstanceListSchema>;
 
-const Name = Type.String({ minLength: 1, maxLength: 180, pattern: '\\S', description: 'Unique in the account.' });
+const Name = DisplayName({ minLength: 1, maxLength: 180, pattern: '\\S', description: 'Unique in the account.' });
 
 export const CreateInstanceBodySchema = Type.Object({
   name: Name,

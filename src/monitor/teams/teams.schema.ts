@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName, DisplayText } from '../../platform/text/display-text.js';
 import { MAX_SCOPE_LENGTH } from './scope.js';
 
 /**
@@ -93,8 +94,8 @@ export type LightTeamBody = Static<typeof LightTeamSchema>;
 
 export const LightTeamEnvelopeSchema = Type.Object({ team: LightTeamSchema }, { title: 'LightTeamEnvelope' });
 
-const Name = Type.String({ minLength: 1, maxLength: 256, pattern: '\\S', description: 'Unique in the instance.' });
-const Description = Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]);
+const Name = DisplayName({ minLength: 1, maxLength: 256, pattern: '\\S', description: 'Unique in the instance.' });
+const Description = Type.Union([DisplayText({ maxLength: 1024 }), Type.Null()]);
 const Filter = Type.Union([Type.String({ maxLength: MAX_SCOPE_LENGTH }), Type.Null()], {
   description:
     'Scope: `label = "v"`, `!=`, `in ("a","b")`, `not in (…)`, `contains "x"`, `does not contain "x"`, ' +

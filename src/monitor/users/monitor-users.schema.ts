@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { DisplayName } from '../../platform/text/display-text.js';
 
 /**
  * The wire shapes of Sysdig's users API as sdcclient and the Terraform provider read them. Users leave the service only
@@ -65,11 +66,11 @@ export const LightUserListSchema = Type.Object({
 });
 export type LightUserList = Static<typeof LightUserListSchema>;
 
-const Name = Type.Union([Type.String({ maxLength: 100 }), Type.Null()]);
+const Name = Type.Union([DisplayName({ maxLength: 100 }), Type.Null()]);
 
 /** `POST /api/users` (sdcclient create_user_invite). */
 export const InviteBodySchema = Type.Object({
-  username: Type.String({ minLength: 3, maxLength: 254, description: 'The email of the person invited.' }),
+  username: DisplayName({ minLength: 3, maxLength: 254, description: 'The email of the person invited.' }),
   firstName: Type.Optional(Name),
   lastName: Type.Optional(Name),
   systemRole: Type.Optional(

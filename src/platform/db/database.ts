@@ -8,6 +8,7 @@ import * as m0001 from './migrations/0001-iam.js';
 import * as m0002 from './migrations/0002-policy-uniqueness.js';
 import * as m0003 from './migrations/0003-monitor.js';
 import * as m0004 from './migrations/0004-console-sessions.js';
+import * as m0005 from './migrations/0005-signin-lockout.js';
 import type { Database, Db } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Pr
   '0002-policy-uniqueness': m0002,
   '0003-monitor': m0003,
   '0004-console-sessions': m0004,
+  '0005-signin-lockout': m0005,
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -210,6 +210,14 @@ export interface ConsoleSessionsTable {
   revoked_at: string | null;
 }
 
+export interface SigninFailuresTable {
+  iam_id: string;
+  failures: number;
+  lockouts: number;
+  locked_until: string | null;
+  last_failure_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -226,6 +234,7 @@ export interface Database {
   monitor_memberships: MonitorMembershipsTable;
   monitor_tokens: MonitorTokensTable;
   console_sessions: ConsoleSessionsTable;
+  signin_failures: SigninFailuresTable;
 }
 
 export type Db = Kysely<Database>;
@@ -244,3 +253,4 @@ export type MonitorUserRow = Selectable<MonitorUsersTable>;
 export type MonitorMembershipRow = Selectable<MonitorMembershipsTable>;
 export type MonitorTokenRow = Selectable<MonitorTokensTable>;
 export type ConsoleSessionRow = Selectable<ConsoleSessionsTable>;
+export type SigninFailuresRow = Selectable<SigninFailuresTable>;

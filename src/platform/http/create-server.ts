@@ -1,11 +1,18 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Registry, collectDefaultMetrics, Counter, Histogram } from 'prom-client';
 import { AppError, isAppError } from '../errors.js';
+import { DISPLAY_FORMAT_RULES, DISPLAY_FORMATS } from '../text/display-text.js';
 import { rendererFor, type Surface } from './surfaces.js';
 import { requestLoggerFactory } from './request-logger.js';
 
@@ -26,6 +33,8 @@ export interface HttpServerOptions {
   /** Process-wide metrics (CPU, memory, event loop) are collected only by the real server, not by every test app. */
   readonly collectProcessMetrics?: boolean;
   readonly bodyLimit?: number;
+  /** Set: `/metrics` needs `Authorization: Bearer <metricsToken>` (VIGIL_METRICS_TOKEN). */
+  readonly metricsToken?: string | undefined;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,7 +67,10 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
         .type('application/json')
         .send(rendererFor(surfaces, request.url)(appError, request, reply));
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      plugins: [registerDisplayFormats],
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onSend', async (request, reply) => {
@@ -96,7 +108,7 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
       .send(rendererFor(surfaces, request.url)(error, request, reply));
   });
 
-  await registerMetrics(app, options.collectProcessMetrics === true);
+  await registerMetrics(app, options.collectProcessMetrics === true, options.metricsToken);
 
   await app.register(swagger, {
     openapi: {
@@ -142,11 +154,27 @@ export async function createHttpServer(options: HttpServerOptions, surfaces: Sur
   return app;
 }
 
+/** Fastify's request validator (Ajv), as its plugins receive it. */
+type AjvPlugin = Exclude<NonNullable<NonNullable<FastifyServerOptions['ajv']>['plugins']>[number], readonly unknown[]>;
+type RequestValidator = Parameters<AjvPlugin>[0];
+
+/** Ajv plugin: the formats of shown text (platform/text/display-text.ts). */
+function registerDisplayFormats(ajv: RequestValidator): RequestValidator {
+  for (const [name, validate] of Object.entries(DISPLAY_FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+  return ajv;
+}
+
 function toAppError(error: FastifyError | AppError | Error): AppError {
   if (isAppError(error)) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const context = fastifyError.validationContext ?? 'request';
+    const [first] = fastifyError.validation;
+    const format = first?.keyword === 'format' ? DISPLAY_FORMAT_RULES[String(first.params['format'])] : undefined;
+    if (first && format !== undefined) {
+      const field = first.instancePath.replace(/^\//, '').replaceAll('/', '.') || context;
+      return new AppError(400, 'invalid_request', `Invalid ${context}: ${field} ${format}.`);
+    }
     return new AppError(400, 'invalid_request', `Invalid ${context}: ${fastifyError.message}`);
   }
   const status = fastifyError.statusCode;
@@ -156,7 +184,7 @@ function toAppError(error: FastifyError | AppError | Error): AppError {
   return new AppError(500, 'internal_error', 'Internal server error.');
 }
 
-async function registerMetrics(app: HttpServer, processMetrics: boolean): Promise<void> {
+async function registerMetrics(app: HttpServer, processMetrics: boolean, token: string | undefined): Promise<void> {
   const registry = new Registry();
   if (processMetrics) collectDefaultMetrics({ register: registry, prefix: 'vigil_' });
   const requests = new Counter({
@@ -181,8 +209,27 @@ async function registerMetrics(app: HttpServer, processMetrics: boolean): Promis
   app.get(
     '/metrics',
     { schema: { tags: ['operations'], summary: "vigil's own metrics (Prometheus text format)" } },
-    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    async (request, reply) => {
+      if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+        throw new AppError(
+          401,
+          'unauthorized',
+          '/metrics needs the operator token: Authorization: Bearer <VIGIL_METRICS_TOKEN>.',
+          {
+            headers: { 'www-authenticate': 'Bearer realm="vigil-metrics"' },
+          },
+        );
+      }
+      return reply.type(registry.contentType).send(await registry.metrics());
+    },
   );
+}
+
+/** `Bearer <token>` with exactly this token, compared in constant time (over digests, so lengths may differ). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return match !== null && timingSafeEqual(digest(match[1] ?? ''), digest(token));
 }
 
 declare module 'fastify' {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { describe, it } from 'node:test';
 import { describeEachDatabase } from '../../testing/test-app.js';
+import { createHttpServer } from './create-server.js';
 
 describeEachDatabase('operations routes', (t) => {
   it('GET /healthz answers 200 {status:"ok"}', async () => {
@@ -60,5 +62,37 @@ describeEachDatabase('operations routes', (t) => {
       errors: [{ code: 'not_found', message: 'No route for GET /v1/nowhere' }],
       status_code: 404,
     });
+  });
+});
+
+describe('GET /metrics with an operator token (VIGIL_METRICS_TOKEN)', () => {
+  it('answers only Bearer <token>: 401 without it or with another one, 200 with it', async () => {
+    const token = randomBytes(24).toString('hex');
+    const http = await createHttpServer(
+      { logger: false, publicUrl: 'http://vigil.test', version: 'test', ready: async () => true, metricsToken: token },
+      [],
+    );
+    try {
+      for (const authorization of [undefined, 'Bearer', `Bearer ${token}x`, `Basic ${token}`, token]) {
+        const res = await http.inject({
+          method: 'GET',
+          url: '/metrics',
+          headers: authorization === undefined ? {} : { authorization },
+        });
+        assert.equal(res.statusCode, 401, String(authorization));
+        assert.equal(res.headers['www-authenticate'], 'Bearer realm="vigil-metrics"');
+        assert.deepEqual(res.json(), {
+          error: 'unauthorized',
+          message: '/metrics needs the operator token: Authorization: Bearer <VIGIL_METRICS_TOKEN>.',
+          request_id: res.headers['x-request-id'],
+        });
+        assert.ok(!res.body.includes(token));
+      }
+      const ok = await http.inject({ method: 'GET', url: '/metrics', headers: { authorization: `bearer ${token}` } });
+      assert.equal(ok.statusCode, 200);
+      assert.match(ok.body, /vigil_http_requests_total/);
+    } finally {
+      await http.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../../../platform/audit/audit.service.js';
 import type { AppError } from '../../../platform/errors.js';
 import type { TokenSubject } from '../access-tokens.js';
 import type { TokenForm } from '../token.schema.js';
@@ -8,6 +9,8 @@ export type ClientId = 'default' | 'bx';
 export interface GrantRequest {
   readonly form: TokenForm;
   readonly client: ClientId;
+  /** Where the request came from, for what a grant audits itself (a sign-in lock). */
+  readonly origin?: RequestOrigin;
 }
 
 /** Who a grant authenticated, and how the token endpoint should answer. */

@@ -11,8 +11,9 @@ import { EmptyState, ErrorNotice, LoadedView, PageHeader } from '../../component
 import { ResourceTable, type Column } from '../../components/resource-table.js';
 
 /**
- * Manage › Access (IAM) › Users (administrators): the people of the account. Add a user with a first password,
- * disable and enable (a disabled user's sessions and tokens stop at once), delete with confirmation. Nobody can
+ * Manage › Access (IAM) › Users (administrators): the people of the account. Add a user with a first password (an
+ * invited, pending user is completed the same way), disable and enable (a disabled user's sessions and tokens stop
+ * at once), unlock a sign-in locked after too many wrong passwords, delete with confirmation. Nobody can
  * disable or delete themselves. Anyone else who opens the page sees the API's refusal in place.
  */
 export function UsersPage() {
@@ -22,6 +23,10 @@ export function UsersPage() {
   const [deleting, setDeleting] = useState<UserBody>();
   const toggle = useAction(async (user: UserBody) => {
     await (user.state === 'DISABLED' ? client.users.enable(user.iam_id) : client.users.disable(user.iam_id));
+    reload();
+  });
+  const unlock = useAction(async (user: UserBody) => {
+    await client.users.unlockSignIn(user.iam_id);
     reload();
   });
   const remove = useAction(async (user: UserBody) => {
@@ -54,16 +59,16 @@ export function UsersPage() {
     },
     {
       header: 'State',
-      render: (user) =>
-        user.state === 'ACTIVE' ? (
-          <Tag type="green" size="sm">
-            Active
-          </Tag>
-        ) : (
-          <Tag type="red" size="sm">
-            Disabled
-          </Tag>
-        ),
+      render: (user) => (
+        <>
+          <StateTag state={user.state} />
+          {user.signin_locked_until ? (
+            <Tag type="magenta" size="sm" title={`Until ${formatDate(user.signin_locked_until)}`}>
+              Sign-in locked
+            </Tag>
+          ) : null}
+        </>
+      ),
     },
     { header: 'Date added', render: (user) => formatDate(user.created_at) },
   ];
@@ -82,6 +87,9 @@ export function UsersPage() {
       </PageHeader>
       {toggle.error ? (
         <ErrorNotice title="Could not change the user" message={toggle.error} onClose={toggle.clearError} />
+      ) : null}
+      {unlock.error ? (
+        <ErrorNotice title="Could not unlock the sign-in" message={unlock.error} onClose={unlock.clearError} />
       ) : null}
       <LoadedView loaded={loaded} what="users" columns={5}>
         {(users) => (
@@ -102,6 +110,9 @@ export function UsersPage() {
                   name={user.email}
                   actions={[
                     { text: user.state === 'DISABLED' ? 'Enable' : 'Disable', onClick: () => void toggle.run(user) },
+                    ...(user.signin_locked_until
+                      ? [{ text: 'Unlock sign-in', onClick: () => void unlock.run(user) }]
+                      : []),
                     { text: 'Delete', danger: true, onClick: () => (remove.clearError(), setDeleting(user)) },
                   ]}
                 />
@@ -220,5 +231,28 @@ function CreateUserModal({
         />
       ) : null}
     </FormModal>
+  );
+}
+
+/** Active, Disabled, or Pending: invited to a monitoring instance, not set up yet (no password, no sign-in). */
+function StateTag({ state }: { state: UserBody['state'] }) {
+  if (state === 'ACTIVE') {
+    return (
+      <Tag type="green" size="sm">
+        Active
+      </Tag>
+    );
+  }
+  if (state === 'PENDING') {
+    return (
+      <Tag type="cool-gray" size="sm" title="Invited; add the user with this email to set a password">
+        Pending
+      </Tag>
+    );
+  }
+  return (
+    <Tag type="red" size="sm">
+      Disabled
+    </Tag>
   );
 }
