@@ -12,14 +12,16 @@ import {
   startConsoleServer,
   type ConsoleServer,
 } from './browser-harness.js';
+import { NO_ORIGIN } from '../../src/platform/audit/audit.service.js';
 import { callApi, rowAction, tokenGrant } from './iam-helpers.js';
 
 interface UserOnWire {
   iam_id: string;
   email: string;
   name: string;
-  state: 'ACTIVE' | 'DISABLED';
+  state: 'ACTIVE' | 'DISABLED' | 'PENDING';
   admin: boolean;
+  signin_locked_until?: string;
 }
 
 describe('console: users (administrators)', { skip: browserSkip }, () => {
@@ -143,6 +145,56 @@ describe('console: users (administrators)', { skip: browserSkip }, () => {
     const lastCookie = await sessionCookieOf(rosaContext);
     assert.equal((await fetch(`${server.url}/auth/session`, { headers: { cookie: lastCookie } })).status, 401);
     await rosaContext.close();
+    await admin.close();
+  });
+
+  test('an invited user shows as Pending; a sign-in locked by wrong passwords shows, and an administrator unlocks it', async () => {
+    const { app } = server;
+    const adminToken = await app.admin.token();
+    await app.iam.users.invite(
+      { accountId: app.accountId, email: 'ivy@example.test', name: 'Ivy Invited', invitedBy: app.admin.iamId },
+      NO_ORIGIN,
+    );
+    const locked = await app.createUser({ name: 'Lou Locked' });
+    for (let i = 0; i < 10; i++) {
+      const wrong = await tokenGrant(server.url, {
+        grant_type: 'password',
+        username: locked.email,
+        password: `not-it-${i}-at-all`,
+      });
+      assert.equal(wrong.status, 400);
+    }
+    const refused = await tokenGrant(server.url, {
+      grant_type: 'password',
+      username: locked.email,
+      password: locked.password,
+    });
+    assert.equal(refused.status, 429);
+
+    const admin = await newContext(browser, server.url);
+    const page = await admin.newPage();
+    await signIn(page, server.url, app.admin);
+    await page.getByRole('link', { name: 'Users' }).click();
+    const pending = page.locator('tr', { hasText: 'ivy@example.test' });
+    await pending.waitFor();
+    assert.match(await pending.innerText(), /Ivy Invited\s+ivy@example\.test\s+Member\s+Pending/);
+    const row = page.locator('tr', { hasText: locked.email });
+    await row.getByText('Sign-in locked').waitFor();
+    await assertAccessible(page, 'Users (pending and locked)');
+
+    await rowAction(page, `Actions for ${locked.email}`, 'Unlock sign-in');
+    await row.getByText('Sign-in locked').waitFor({ state: 'detached' });
+    assert.equal((await usersByEmail(adminToken)).get(locked.email)?.signin_locked_until, undefined);
+    const granted = await tokenGrant(server.url, {
+      grant_type: 'password',
+      username: locked.email,
+      password: locked.password,
+    });
+    assert.equal(granted.status, 200);
+    // Only a locked user has the item.
+    await page.getByRole('button', { name: `Actions for ${locked.email}` }).click();
+    assert.equal(await page.getByRole('menuitem', { name: 'Unlock sign-in' }).count(), 0);
+    await page.keyboard.press('Escape');
     await admin.close();
   });
 
