@@ -7,6 +7,7 @@ import type { IamContext } from '../context.js';
 import { iamErrors } from '../errors.js';
 import { ids } from '../ids.js';
 import { ACTIONS } from '../policies/roles.js';
+import { ACCOUNT_SCOPE, describeRights } from '../rights/rights.js';
 import { ibmTime } from '../time.js';
 import type { UserBody, UserListBody } from './users.schema.js';
 
@@ -233,7 +234,9 @@ export class UsersService {
 
   /**
    * Completes a pending (invited) user: name, password and the administrator flag as `POST /v1/users` gives them, same
-   * iam_id, so the memberships and Monitor API tokens it was given stay its own.
+   * iam_id, so the memberships and Monitor API tokens it was given stay its own. Choosing its password is obtaining a
+   * credential of a subject that may already hold access (team roles, policies given since the invitation): it takes
+   * holding all of that access (docs/IAM.md, "Who may obtain which credential").
    */
   private async complete(
     actor: Principal,
@@ -241,6 +244,18 @@ export class UsersService {
     input: { name: string; password: string; admin: boolean },
     origin: RequestOrigin,
   ): Promise<UserBody> {
+    const subject = {
+      kind: 'user',
+      iamId: pending.iam_id,
+      accountId: pending.account_id,
+      isAccountAdmin: false,
+    } as const;
+    const missing = await this.ctx.rights.notHeldBy(actor, subject, ACCOUNT_SCOPE);
+    if (missing.length > 0) {
+      throw iamErrors.forbidden(
+        `set the password of this invited user: it holds access you do not (${describeRights(missing)})`,
+      );
+    }
     const now = isoAt(this.ctx.clock.now());
     const changes = {
       name: input.name,

@@ -7,6 +7,7 @@ import { NO_ORIGIN } from '../../platform/audit/audit.service.js';
 import { verifyPassword } from '../../platform/crypto/password.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../testing/test-app.js';
 import { createServiceId, grantIdentityRole } from '../../testing/identity-fixtures.js';
+import { grantMonitorRole, insertInstance } from '../../testing/monitor-fixtures.js';
 import { assertIamError } from '../../testing/observe.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 9, 30));
@@ -198,6 +199,31 @@ describeEachDatabase(
         password: secret,
       });
       assert.equal(again.statusCode, 409);
+    });
+
+    it('completing a pending user who holds access takes holding it too (setting its password obtains it)', async () => {
+      const app = t.app();
+      const { instance } = await insertInstance(app, { name: 'prod' });
+      const invited = await app.iam.users.invite(
+        { accountId: app.accountId, email: 'quinn@example.test', name: 'Quinn', invitedBy: app.admin.iamId },
+        NO_ORIGIN,
+      );
+      assert.ok(invited);
+      await grantMonitorRole(app, invited.iamId, 'Manager', { instanceGuid: instance.guid });
+      const iamAdmin = await app.createUser({ name: 'Ian IAM' });
+      await grantIdentityRole(app, iamAdmin.iamId, 'Administrator');
+      const body = { email: 'quinn@example.test', name: 'Quinn Q', password: password() };
+      const denied = await inject(app, 'POST', '/v1/users', await iamAdmin.token(), body);
+      assert.equal(denied.statusCode, 403, denied.body);
+      assert.match(
+        (denied.json() as { errors: { message: string }[] }).errors[0]?.message ?? '',
+        /^You are not authorized to set the password of this invited user: it holds access you do not \(sysdig-monitor\.launch\.admin on instance prod, /,
+      );
+      assert.equal((await userRow(app, invited.iamId))?.state, 'PENDING');
+      await grantMonitorRole(app, iamAdmin.iamId, 'Manager', { instanceGuid: instance.guid });
+      const allowed = await inject(app, 'POST', '/v1/users', await iamAdmin.token(), body);
+      assert.equal(allowed.statusCode, 201, allowed.body);
+      assert.equal((await userRow(app, invited.iamId))?.state, 'ACTIVE');
     });
 
     it('a pending user of another account is not completed by this one: 409, and it stays pending', async () => {
