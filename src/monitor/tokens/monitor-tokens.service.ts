@@ -19,8 +19,9 @@ const RESET_ATTEMPTS = 5;
 /**
  * The Monitor API token (DESIGN.md, Credentials): one per (user, team), created on first request, shown again
  * (sealed under the master key, found by its HMAC index), and reset so that the old value stops working in every
- * process at once, or after a bounded grace period. Everyone reads and resets their own token in their current team;
- * instance administrators, and a team's managers acting in that team, read and reset its members' tokens. Under
+ * process at once, or after a bounded grace period. Everyone reads their own token in their current team; instance
+ * administrators and the team's managers reset it. Instance administrators, and a team's managers acting in that
+ * team, read and reset the tokens of its members whose rights in the instance they hold all of. Under
  * `IAM_ONLY` Monitor API tokens are switched off, so none is shown; a reset is still allowed, because it is how an
  * administrator makes sure old values stay dead if the instance goes back to `ANY`.
  */
