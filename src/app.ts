@@ -32,6 +32,11 @@ export interface App {
   readonly http: HttpServer;
   readonly iam: Iam;
   readonly monitor: Monitor;
+  /**
+   * Says the first-start work (account, administrator, default instance) is done: until then `/readyz` answers 503,
+   * so that a script or an orchestrator never signs in to an account that is still being created.
+   */
+  bootstrapped(): void;
 }
 
 /**
@@ -49,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ...(options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {}),
   });
   await iam.signingKeys.init();
+  let bootstrapped = false;
   const http = await createHttpServer(
     {
       logger: options.logger,
@@ -57,6 +63,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       collectProcessMetrics: options.collectProcessMetrics ?? false,
       metricsToken: options.metricsToken,
       ready: async () => {
+        if (!bootstrapped) return false;
         await options.database.db.selectFrom('settings').select('key').limit(1).execute();
         return migrationsApplied(options.database);
       },
@@ -68,5 +75,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await registerMonitorRoutes(http, iam, monitor);
   registerConsoleRoutes(http, options.consoleDir);
   await http.ready();
-  return { http, iam, monitor };
+  return {
+    http,
+    iam,
+    monitor,
+    bootstrapped: () => {
+      bootstrapped = true;
+    },
+  };
 }

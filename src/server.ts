@@ -33,7 +33,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   const database = openDatabase(config.database);
   await migrate(database);
   const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
-  const { http, iam, monitor } = await buildApp({
+  const app = await buildApp({
     database,
     feed,
     keyring: new Keyring(master.key),
@@ -44,12 +44,14 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     collectProcessMetrics: true,
     metricsToken: config.metricsToken,
   });
+  const { http, iam, monitor } = app;
   await http.listen({ host: config.host, port: config.port });
   // After listen: a generated password must never be created and then lost to a port that is already taken.
   const boot = await iam.accounts.bootstrap(config.adminEmail, config.adminPassword);
   // The quick start needs somewhere to send metrics: one instance, `default`, created on the first start only.
   const owner = await iam.ctx.repositories.users.findByEmail(config.adminEmail);
   const instance = owner ? await monitor.instances.ensureDefault(boot.accountId, owner.iam_id) : undefined;
+  app.bootstrapped();
   const url = config.publicUrl;
   const lines = [
     '',

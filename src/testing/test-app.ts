@@ -153,6 +153,7 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
   const accountId = created.accountId;
   // The test app's first account plays the one a real first start creates: the operator account.
   await app.iam.ctx.repositories.accounts.putSetting(OPERATOR_ACCOUNT_SETTING, accountId);
+  app.bootstrapped();
   const admin = toTestUser({
     iamId: created.admin.iamId,
     accountId,

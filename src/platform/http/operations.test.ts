@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { buildApp } from '../../app.js';
+import { openTestDatabase } from '../../testing/databases.js';
 import { describeEachDatabase } from '../../testing/test-app.js';
+import { LocalChangeFeed } from '../change-feed.js';
+import { systemClock } from '../clock.js';
+import { Keyring } from '../crypto/keyring.js';
+import { cryptoRandom } from '../crypto/random.js';
 import { createHttpServer } from './create-server.js';
 
 describeEachDatabase('operations routes', (t) => {
@@ -12,7 +18,7 @@ describeEachDatabase('operations routes', (t) => {
     assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
-  it('GET /readyz answers 200 {status:"ready"} once migrations are applied', async () => {
+  it('GET /readyz answers 200 {status:"ready"} once migrations are applied and the first start is done', async () => {
     const res = await t.app().http.inject({ method: 'GET', url: '/readyz' });
     assert.equal(res.statusCode, 200);
     assert.deepEqual(res.json(), { status: 'ready' });
@@ -93,6 +99,35 @@ describe('GET /metrics with an operator token (VIGIL_METRICS_TOKEN)', () => {
       assert.match(ok.body, /vigil_http_requests_total/);
     } finally {
       await http.close();
+    }
+  });
+});
+
+describe('GET /readyz before the first start is done', () => {
+  it('answers 503 until the app is told the account and administrator exist, then 200', async () => {
+    const database = await openTestDatabase('sqlite');
+    const feed = new LocalChangeFeed();
+    const app = await buildApp({
+      database,
+      feed,
+      keyring: new Keyring(randomBytes(32)),
+      clock: systemClock,
+      random: cryptoRandom,
+      publicUrl: 'http://vigil.test',
+      logger: false,
+    });
+    try {
+      const early = await app.http.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(early.statusCode, 503);
+      assert.deepEqual(early.json(), { status: 'unavailable' });
+      app.bootstrapped();
+      const ready = await app.http.inject({ method: 'GET', url: '/readyz' });
+      assert.equal(ready.statusCode, 200);
+      assert.deepEqual(ready.json(), { status: 'ready' });
+    } finally {
+      await app.http.close();
+      await feed.close();
+      await database.close();
     }
   });
 });
