@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import { describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import type { CliIo } from './io.js';
 import { Output } from './output.js';
 import { confirm, readSecret } from './prompt.js';
@@ -35,36 +35,63 @@ function fakeIo(options: { tty: boolean; env?: Record<string, string> }): FakeIo
   };
 }
 
-const after = <T>(ms: number, value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+/** A promise the test settles when it chooses, while the spinner's timers run on the mock clock. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => undefined;
+  let reject: (error: Error) => void = () => undefined;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
 
 describe('spinner', () => {
+  // The spinner's half-second delay and 80 ms frames run on node:test's mock timers: no real waiting, no flakes.
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval'] }));
+  afterEach(() => mock.timers.reset());
+
   it('shows nothing when stdout is not a terminal, however long the call', async () => {
     const io = fakeIo({ tty: false });
-    assert.equal(await withSpinner(io, 'Working', after(700, 'done')), 'done');
+    const work = deferred<string>();
+    const spinning = withSpinner(io, 'Working', work.promise);
+    mock.timers.tick(5_000);
+    work.resolve('done');
+    assert.equal(await spinning, 'done');
     assert.equal(io.written.stdout, '');
   });
 
   it('shows nothing on a terminal for a call under half a second', async () => {
     const io = fakeIo({ tty: true });
-    assert.equal(await withSpinner(io, 'Working', after(100, 'done')), 'done');
+    const work = deferred<string>();
+    const spinning = withSpinner(io, 'Working', work.promise);
+    mock.timers.tick(499);
+    work.resolve('done');
+    assert.equal(await spinning, 'done');
+    mock.timers.tick(1_000);
     assert.equal(io.written.stdout, '');
   });
 
-  it('spins on a terminal after half a second, then wipes its line', async () => {
+  it('spins on a terminal after half a second, a frame every 80 ms, then wipes its line', async () => {
     const io = fakeIo({ tty: true });
-    assert.equal(await withSpinner(io, 'Working', after(800, 'done')), 'done');
-    const wipe = '\r\u001b[K';
-    assert.ok(io.written.stdout.endsWith(wipe));
-    const frames = io.written.stdout.slice(0, -wipe.length).split('\r').slice(1);
-    assert.ok(frames.length > 0);
-    for (const frame of frames) assert.match(frame, /^. Working$/);
+    const work = deferred<string>();
+    const spinning = withSpinner(io, 'Working', work.promise);
+    mock.timers.tick(500);
+    mock.timers.tick(3 * 80);
+    work.resolve('done');
+    assert.equal(await spinning, 'done');
+    assert.equal(io.written.stdout, '\r⠋ Working\r⠙ Working\r⠹ Working\r\u001b[K');
   });
 
   it('wipes its line when the call fails too', async () => {
     const io = fakeIo({ tty: true });
-    const failing = after(700, undefined).then(() => Promise.reject(new Error('boom')));
-    await assert.rejects(withSpinner(io, 'Working', failing), /boom/);
-    assert.ok(io.written.stdout.endsWith('\r\u001b[K'));
+    const work = deferred<string>();
+    const spinning = withSpinner(io, 'Working', work.promise);
+    mock.timers.tick(500);
+    mock.timers.tick(200);
+    work.reject(new Error('boom'));
+    await assert.rejects(spinning, /boom/);
+    assert.equal(io.written.stdout, '\r⠋ Working\r⠙ Working\r\u001b[K');
   });
 });
 

@@ -23,6 +23,7 @@ import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SigningKeysRepository } from './tokens/signing-keys.repository.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
+import { DEFAULT_TOKEN_RATE_LIMITS, type TokenRateLimits } from './tokens/rate-limits.js';
 import { TokenService } from './tokens/token.service.js';
 import { UsersRepository } from './users/users.repository.js';
 import { SigninFailuresRepository } from './users/signin-failures.repository.js';
@@ -39,17 +40,6 @@ export interface IamDeps {
   /** Token endpoint rate limits; see TokenService. */
   readonly tokenRateLimits?: TokenRateLimits;
 }
-
-/** Requests per second and burst, per client IP and per API key, on POST /identity/token. */
-export interface TokenRateLimits {
-  readonly perIp: { readonly ratePerSecond: number; readonly burst: number };
-  readonly perKey: { readonly ratePerSecond: number; readonly burst: number };
-}
-
-export const DEFAULT_TOKEN_RATE_LIMITS: TokenRateLimits = {
-  perIp: { ratePerSecond: 50, burst: 200 },
-  perKey: { ratePerSecond: 10, burst: 50 },
-};
 
 /** The IAM service, assembled: what routes and other domains (monitor) use. */
 export interface Iam {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Iam } from '../iam/iam.module.js';
-import { originOf, requireIamToken } from '../iam/iam.routes.js';
+import { requireIamToken } from '../iam/auth/require-iam-token.js';
+import { originOf } from '../platform/http/request-origin.js';
 import { sessionCookieOf } from '../iam/sessions/session-cookie.js';
 import { checkSession } from '../iam/sessions/session-request.js';
 import type { HttpServer } from '../platform/http/create-server.js';
@@ -14,21 +15,8 @@ import { teamsRoutes } from './teams/teams.routes.js';
 import { monitorTokensRoutes } from './tokens/monitor-tokens.routes.js';
 import { monitorUsersRoutes } from './users/monitor-users.routes.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Set on Monitor API routes by the authenticating hook. */
-    monitor: MonitorPrincipal | null;
-  }
-}
-
 /** The Sysdig-compatible Monitor API speaks Sysdig's error shape. */
 export const monitorSurfaces: Surface[] = [{ prefix: '/api/', render: renderSysdigError }];
-
-/** The Monitor principal of a request; 401 in Sysdig's shape if there is none. */
-export function monitorPrincipalOf(request: FastifyRequest): MonitorPrincipal {
-  if (!request.monitor) throw monitorErrors.unauthorized();
-  return request.monitor;
-}
 
 /**
  * Registers the monitoring routes: `/v1/instances` (vigil's own shape, IAM tokens, IBM's v1 errors) and the

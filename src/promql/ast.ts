@@ -1,4 +1,5 @@
 import type { FunctionDef } from './functions.js';
+import type { ValueType } from './value-type.js';
 
 /** Offsets into the query string (JavaScript string indices): `start` inclusive, `end` exclusive. */
 export interface PosRange {
@@ -7,7 +8,7 @@ export interface PosRange {
 }
 
 /** The four value types of PromQL, spelled as Prometheus's API spells them. */
-export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';
+export type { ValueType } from './value-type.js';
 
 export type MatchType = '=' | '!=' | '=~' | '!~';
 

@@ -1,4 +1,4 @@
-import type { ValueType } from './ast.js';
+import type { ValueType } from './value-type.js';
 
 /**
  * A PromQL function's signature. `variadic` follows Prometheus: 0 means exactly `argTypes.length` arguments; n > 0

@@ -7,7 +7,7 @@ import { Keyring } from '../platform/crypto/keyring.js';
 import { hashPassword } from '../platform/crypto/password.js';
 import { cryptoRandom } from '../platform/crypto/random.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
-import type { TokenRateLimits } from '../iam/iam.module.js';
+import type { TokenRateLimits } from '../iam/tokens/rate-limits.js';
 import { ids } from '../iam/ids.js';
 import { OPERATOR_ACCOUNT_SETTING } from '../iam/accounts/accounts.service.js';
 import { openTestDatabase, TEST_DATABASES, type DatabaseKind } from './databases.js';

@@ -4,7 +4,7 @@ import { IamAuthenticator, IamTokenManager } from 'ibm-cloud-sdk-core';
 import { cryptoRandom } from '../../src/platform/crypto/random.js';
 import { generateSecret } from '../../src/platform/crypto/secret-token.js';
 import { describeEachDatabase, type TestApp } from '../../src/testing/test-app.js';
-import { BX_BASIC, REFRESH_TOKEN_SHAPE, decodeJwt } from '../../src/iam/tokens/token.fixtures.js';
+import { BX_BASIC, REFRESH_TOKEN_SHAPE, decodeJwt } from '../../src/testing/token-fixtures.js';
 import { createApiKey, createServiceId, type TestApiKey } from '../../src/testing/identity-fixtures.js';
 
 /**

@@ -1,5 +1,7 @@
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
-import { originOf, principalOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../auth/request-principal.js';
 import type { Iam } from '../iam.module.js';
 import {
   ApiKeyDetailsHeadersSchema,
@@ -11,7 +13,6 @@ import {
   GetApiKeyQuerySchema,
   IfMatchHeadersSchema,
   ListApiKeysQuerySchema,
-  NoContentSchema,
   UpdateApiKeyBodySchema,
 } from './api-keys.schema.js';
 

@@ -161,5 +161,3 @@ export const ApiKeyDetailsHeadersSchema = Type.Object({
 });
 
 export const ApiKeyParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
-
-export const NoContentSchema = Type.Null({ description: 'Done; no body.' });

@@ -14,10 +14,10 @@ import type {
   UpdateApiKeyBody,
 } from './api-keys.schema.js';
 import { apiKeyTag, toApiKeyBody } from './api-keys.view.js';
-import { mayPerform } from './identity-access.js';
-import { checkIfMatch } from './if-match.js';
+import { mayPerform } from '../shared/identity-access.js';
+import { checkIfMatch } from '../shared/if-match.js';
 import { expiryFrom, newApiKey, type ApiKeyOwner } from './new-api-key.js';
-import { decodePageToken, pageLinks } from './paging.js';
+import { decodePageToken, pageLinks } from '../shared/paging.js';
 
 export interface CreateApiKeyInput extends CreateApiKeyBody {
   /** `Entity-Lock: true`. */

@@ -1,6 +1,6 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
-import { principalOf } from '../iam.routes.js';
+import { principalOf } from '../auth/request-principal.js';
 import { AuditLogService } from './audit-log.service.js';
 import { AuditListSchema, AuditQuerySchema } from './audit.schema.js';
 

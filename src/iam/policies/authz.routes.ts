@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
-import { principalOf } from '../iam.routes.js';
+import { principalOf } from '../auth/request-principal.js';
 import { invalidInput } from './policies.routes.js';
 import { AuthzBodySchema, AuthzResponseSchema, RoleListSchema, RolesQuerySchema } from './policies.schema.js';
 

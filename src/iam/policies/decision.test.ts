@@ -161,10 +161,11 @@ describe('wildcardMatch', () => {
       assert.equal(wildcardMatch(pattern, value), expected, `${pattern} ~ ${value}`);
   });
 
-  it('stays fast on a pathological pattern', () => {
-    const started = performance.now();
+  // A backtracking matcher would take hours here (exponential in the stars); the iterative one is O(pattern × value).
+  // No clock is read: a regression fails by the test's timeout, generous enough never to trip on a busy machine.
+  it('finishes on a pathological pattern', { timeout: 30_000 }, () => {
     assert.equal(wildcardMatch(`${'a*'.repeat(500)}b`, 'a'.repeat(1000)), false);
-    assert.ok(performance.now() - started < 500);
+    assert.equal(wildcardMatch(`${'a*'.repeat(500)}`, 'a'.repeat(1000)), true);
   });
 });
 

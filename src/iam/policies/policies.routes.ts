@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifySchemaValidationError } from 'fastify';
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import { iamErrors } from '../errors.js';
 import type { Iam } from '../iam.module.js';
-import { originOf, principalOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../auth/request-principal.js';
 import {
   IfMatchHeadersSchema,
-  NoContentSchema,
   PolicyBodySchema,
   PolicyListQuerySchema,
   PolicyListSchema,

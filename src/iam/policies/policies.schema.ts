@@ -161,8 +161,6 @@ export const PolicyStateBodySchema = Type.Object(
 );
 export type PolicyStateBody = Static<typeof PolicyStateBodySchema>;
 
-export const NoContentSchema = Type.Null({ description: 'Deleted; no body.' });
-
 // --- /v2/authz ---------------------------------------------------------------------------------------------------
 
 export const AuthzRequestSchema = Type.Object(

@@ -1,6 +1,8 @@
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
-import { IfMatchHeadersSchema, NoContentSchema } from '../api-keys/api-keys.schema.js';
-import { originOf, principalOf } from '../iam.routes.js';
+import { IfMatchHeadersSchema } from '../api-keys/api-keys.schema.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../auth/request-principal.js';
 import type { Iam } from '../iam.module.js';
 import {
   CreateServiceIdBodySchema,

@@ -1,11 +1,12 @@
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import { iamErrors } from '../errors.js';
 import type { Iam } from '../iam.module.js';
-import { originOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 import { checkSession, isSecure } from './session-request.js';
 import { SESSION_IDLE_TTL_MS } from './sessions.service.js';
-import { LoginBodySchema, NoContentSchema, SessionSchema } from './sessions.schema.js';
+import { LoginBodySchema, SessionSchema } from './sessions.schema.js';
 
 const tags = ['Console sessions'];
 const security = [{ consoleSession: [] }];

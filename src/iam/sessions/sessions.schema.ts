@@ -26,5 +26,3 @@ export const SessionSchema = Type.Object(
   { title: 'ConsoleSession' },
 );
 export type SessionBody = Static<typeof SessionSchema>;
-
-export const NoContentSchema = Type.Null({ description: 'No content' });

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import type { SubjectStatus } from '../auth/subject-status.js';
 import type { IamContext } from '../context.js';
 import { iamErrors } from '../errors.js';
-import type { TokenRateLimits } from '../iam.module.js';
+import type { TokenRateLimits } from '../tokens/rate-limits.js';
 import { GrantFailure } from '../tokens/grants/grant.js';
 import { PasswordGrant } from '../tokens/grants/password.grant.js';
 import { TokenBuckets } from '../tokens/rate-limiter.js';

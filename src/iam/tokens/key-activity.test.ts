@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ManualClock, isoAt } from '../../platform/clock.js';
 import { describeEachDatabase, type TestApp } from '../../testing/test-app.js';
-import { BX_BASIC, GENEROUS_LIMITS, apikeyGrant, postToken } from './token.fixtures.js';
+import { BX_BASIC, GENEROUS_LIMITS, apikeyGrant, postToken } from '../../testing/token-fixtures.js';
 import { createApiKey } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 6, 1, 10, 0, 0));

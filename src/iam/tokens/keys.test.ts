@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock, isoAt } from '../../platform/clock.js';
 import { bearer, describeEachDatabase } from '../../testing/test-app.js';
-import { GENEROUS_LIMITS, apikeyGrant, auditEvents, currentKid, decodeJwt, verifyWithJwks } from './token.fixtures.js';
+import {
+  GENEROUS_LIMITS,
+  apikeyGrant,
+  auditEvents,
+  currentKid,
+  decodeJwt,
+  verifyWithJwks,
+} from '../../testing/token-fixtures.js';
 import { createApiKey, createServiceId } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 7, 1, 6, 0, 0));

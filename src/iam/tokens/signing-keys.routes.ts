@@ -1,6 +1,7 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
-import { originOf, principalOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../auth/request-principal.js';
 import { SigningKeysAdmin } from './signing-keys.admin.js';
 import { RotationResultSchema, SigningKeyListSchema } from './token.schema.js';
 

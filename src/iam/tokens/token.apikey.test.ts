@@ -18,7 +18,7 @@ import {
   missing,
   postToken,
   verifyWithJwks,
-} from './token.fixtures.js';
+} from '../../testing/token-fixtures.js';
 import { createApiKey, createServiceId } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 2, 1, 12, 0, 0));

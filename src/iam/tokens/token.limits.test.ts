@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ManualClock } from '../../platform/clock.js';
 import { describeEachDatabase } from '../../testing/test-app.js';
-import { API_KEY_NOT_FOUND, apikeyGrant, assertTokenError, auditEvents } from './token.fixtures.js';
+import { API_KEY_NOT_FOUND, apikeyGrant, assertTokenError, auditEvents } from '../../testing/token-fixtures.js';
 import { createApiKey } from '../../testing/identity-fixtures.js';
 
 const TOO_MANY = { errorCode: 'BXNIM0420E', errorMessage: 'Too many requests. Try again later.' };

@@ -13,7 +13,7 @@ import {
   missing,
   postToken,
   verifyWithJwks,
-} from './token.fixtures.js';
+} from '../../testing/token-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 4, 1, 9, 30, 0));
 const iat = () => Math.floor(clock.now() / 1000);

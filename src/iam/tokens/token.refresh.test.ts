@@ -15,7 +15,7 @@ import {
   decodeJwt,
   missing,
   postToken,
-} from './token.fixtures.js';
+} from '../../testing/token-fixtures.js';
 import { createApiKey, createServiceId, type TestApiKey } from '../../testing/identity-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 3, 1, 8, 0, 0));

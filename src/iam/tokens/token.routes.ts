@@ -1,7 +1,7 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import { tokenErrors } from '../errors.js';
 import type { Iam } from '../iam.module.js';
-import { originOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
 import { acceptFormBodies, TOKEN_BODY_LIMIT } from './form-body.js';
 import { SIGNING_ALGORITHM } from './signing-keys.service.js';
 import { SUPPORTED_GRANTS } from './token.service.js';

@@ -3,7 +3,7 @@ import { isoAt } from '../../platform/clock.js';
 import { generateSecret } from '../../platform/crypto/secret-token.js';
 import type { IamContext } from '../context.js';
 import { tokenErrors } from '../errors.js';
-import type { TokenRateLimits } from '../iam.module.js';
+import type { TokenRateLimits } from './rate-limits.js';
 import type { AccessTokens } from './access-tokens.js';
 import { clientFromAuthorization } from './client-credentials.js';
 import { APIKEY_GRANT, ApiKeyGrant } from './grants/apikey.grant.js';

@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { ManualClock } from '../../platform/clock.js';
 import { createApiKey, grantIdentityRole } from '../../testing/identity-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp, type TestUser } from '../../testing/test-app.js';
-import { apikeyGrant, GENEROUS_LIMITS, postToken } from '../tokens/token.fixtures.js';
+import { apikeyGrant, GENEROUS_LIMITS, postToken } from '../../testing/token-fixtures.js';
 
 const clock = new ManualClock(Date.UTC(2026, 11, 6, 9, 0, 0));
 const MINUTE = 60_000;

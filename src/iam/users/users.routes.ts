@@ -1,11 +1,12 @@
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
-import { originOf, principalOf } from '../iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../auth/request-principal.js';
 import {
   ChangePasswordBodySchema,
   CreateUserBodySchema,
   ListUsersQuerySchema,
-  NoContentSchema,
   UserListSchema,
   UserParamsSchema,
   UserSchema,

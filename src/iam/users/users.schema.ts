@@ -65,5 +65,3 @@ export const ChangePasswordBodySchema = Type.Object({
   new_password: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' }),
 });
 export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>;
-
-export const NoContentSchema = Type.Null({ description: 'Done; no body.' });

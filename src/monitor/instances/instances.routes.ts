@@ -1,4 +1,6 @@
-import { originOf, principalOf } from '../../iam/iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { principalOf } from '../../iam/auth/request-principal.js';
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Monitor } from '../monitor.module.js';
 import {
@@ -6,7 +8,6 @@ import {
   InstanceListSchema,
   InstanceParamsSchema,
   InstanceSchema,
-  NoContentSchema,
   UpdateInstanceBodySchema,
 } from './instances.schema.js';
 

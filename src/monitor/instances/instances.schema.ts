@@ -48,5 +48,3 @@ export const UpdateInstanceBodySchema = Type.Object(
 export type UpdateInstanceBody = Static<typeof UpdateInstanceBodySchema>;
 
 export const InstanceParamsSchema = Type.Object({ guid: Type.String({ minLength: 1, maxLength: 64 }) });
-
-export const NoContentSchema = Type.Null({ description: 'Deleted; no body.' });

@@ -1,12 +1,12 @@
-import { originOf } from '../../iam/iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
+import { NoContentSchema } from '../../platform/http/no-content.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
-import { monitorPrincipalOf } from '../monitor.routes.js';
+import { monitorPrincipalOf } from '../auth/request-principal.js';
 import type { Monitor } from '../monitor.module.js';
 import {
   CreateTeamBodySchema,
   LightTeamEnvelopeSchema,
   ListTeamsQuerySchema,
-  NoContentSchema,
   TeamEnvelopeSchema,
   TeamIdParamsSchema,
   TeamListSchema,

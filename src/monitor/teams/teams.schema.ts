@@ -160,5 +160,3 @@ export const ListTeamsQuerySchema = Type.Object({
     }),
   ),
 });
-
-export const NoContentSchema = Type.Null({ description: 'Deleted; no body.' });

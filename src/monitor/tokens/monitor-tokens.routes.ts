@@ -1,6 +1,6 @@
-import { originOf } from '../../iam/iam.routes.js';
+import { originOf } from '../../platform/http/request-origin.js';
 import type { HttpServer } from '../../platform/http/create-server.js';
-import { monitorPrincipalOf } from '../monitor.routes.js';
+import { monitorPrincipalOf } from '../auth/request-principal.js';
 import type { Monitor } from '../monitor.module.js';
 import { MemberTokenParamsSchema, ResetTokenBodySchema, TokenResponseSchema } from './monitor-tokens.schema.js';
 

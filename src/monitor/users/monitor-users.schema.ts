@@ -107,5 +107,3 @@ export const UserRefParamsSchema = Type.Object({
 export const UserIdParamsSchema = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2147483647 }),
 });
-
-export const NoContentSchema = Type.Null({ description: 'Deleted; no body.' });

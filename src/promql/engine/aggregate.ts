@@ -6,7 +6,7 @@ import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact } from './histograms/layout.js';
 import { histogramText } from './native-histograms.js';
 import { checkQuantile } from './annotations.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import { quantile } from './functions/quantile.js';
 import { kahanAdd } from './kahan.js';
 import { labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
@@ -42,7 +42,7 @@ function groupSeries(series: readonly StepSeries[], expr: AggregateExpr): Groupi
   return { groupOf, labels };
 }
 
-export async function evalAggregate(ev: Evaluator, expr: AggregateExpr, steps: Steps): Promise<Value> {
+export async function evalAggregate(ev: EvalContext, expr: AggregateExpr, steps: Steps): Promise<Value> {
   let param: Value | undefined;
   if (expr.param) param = await ev.eval(expr.param, steps);
   const input = await ev.eval(expr.expr, steps);
@@ -92,7 +92,7 @@ function stringParam(param: Value | undefined): string {
 
 /** The aggregations that fold each group to one number per step: sum, avg, min, max, count, group, stddev… */
 function reduce(
-  ev: Evaluator,
+  ev: EvalContext,
   expr: AggregateExpr,
   series: readonly StepSeries[],
   { groupOf, labels }: Grouping,

@@ -1,12 +1,12 @@
 import type { Expr } from '../ast.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import { formatGoG } from './format.js';
 import { getLabel, METRIC_NAME, type Labels } from './labels.js';
 
 /** Prometheus's annotations that float queries can raise; the evaluator keeps them (see Evaluator.annotate). */
 
 /** Prometheus's warning for a φ outside [0, 1] (the function still answers: -Inf, +Inf or NaN). */
-export function checkQuantile(ev: Evaluator, q: number, arg: Expr | undefined): void {
+export function checkQuantile(ev: EvalContext, q: number, arg: Expr | undefined): void {
   if (arg && !(q >= 0 && q <= 1)) {
     ev.annotate('warning', `quantile value should be between 0 and 1, got ${formatGoG(q)}`, arg.pos);
   }
@@ -15,7 +15,7 @@ export function checkQuantile(ev: Evaluator, q: number, arg: Expr | undefined): 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
 /** rate() and increase() of a metric whose name does not say it is a counter: Prometheus's info annotation. */
-export function notCounterInfo(ev: Evaluator, labels: Labels, arg: Expr | undefined): void {
+export function notCounterInfo(ev: EvalContext, labels: Labels, arg: Expr | undefined): void {
   const name = getLabel(labels, METRIC_NAME);
   if (!arg || name === '' || COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) return;
   ev.annotate(

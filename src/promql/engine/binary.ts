@@ -1,6 +1,6 @@
 import { isComparisonOp, isSetOp, type BinaryExpr, type BinaryOp, type VectorMatching } from '../ast.js';
 import { SeriesCollector, type MutableSeries } from './collector.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import {
   formatLabels,
   getLabel,
@@ -17,7 +17,7 @@ import { HISTOGRAM, type StepSeries, type Steps } from './types.js';
 import { histogramBinop, type Outcome } from './histogram-operators.js';
 import type { ScalarValue, Value } from './value.js';
 
-export async function evalBinary(ev: Evaluator, expr: BinaryExpr, steps: Steps): Promise<Value> {
+export async function evalBinary(ev: EvalContext, expr: BinaryExpr, steps: Steps): Promise<Value> {
   const lhs = await ev.eval(expr.lhs, steps);
   const rhs = await ev.eval(expr.rhs, steps);
   const { op } = expr;
@@ -45,7 +45,7 @@ function changesMetric(op: BinaryOp): boolean {
 
 /** `vector op scalar` (or `scalar op vector` with `swap`): per element; a comparison keeps the vector's value. */
 function vectorScalar(
-  ev: Evaluator,
+  ev: EvalContext,
   expr: BinaryExpr,
   series: readonly StepSeries[],
   scalar: ScalarValue,
@@ -197,7 +197,7 @@ function resultLabels(many: Labels, one: Labels, op: BinaryOp, matching: VectorM
 
 /** Arithmetic and comparison between two vectors, with one-to-one, many-to-one or one-to-many matching. */
 function vectorVector(
-  ev: Evaluator,
+  ev: EvalContext,
   expr: BinaryExpr,
   lhsSeries: readonly StepSeries[],
   rhsSeries: readonly StepSeries[],

@@ -2,7 +2,8 @@ import type { Call, Expr, LabelMatcher, PosRange } from '../ast.js';
 import { SeriesCollector, type MutableSeries } from './collector.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { HISTOGRAM_RANGE_FUNCTIONS, histogramRangeFunction, type HistogramWindow } from './histogram-windows.js';
-import { firstAfter, type Evaluator, type RangeInput } from './evaluator.js';
+import type { EvalContext, RangeInput } from './context.js';
+import { firstAfter } from './search.js';
 import { histogramFraction, histogramQuantile, histogramQuantiles } from './classic-histograms.js';
 import { histogramStatistic } from './native-histograms.js';
 import { labelJoin, labelReplace } from './functions/label.js';
@@ -29,7 +30,7 @@ const DATE_FUNCTIONS: ReadonlySet<string> = new Set([
 
 type VectorResult = Value & { kind: 'vector' };
 
-export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise<Value> {
+export async function evalCall(ev: EvalContext, call: Call, steps: Steps): Promise<Value> {
   const name = call.func.name;
   const args = call.args.map(unwrapParens);
   switch (name) {
@@ -119,7 +120,7 @@ export async function evalCall(ev: Evaluator, call: Call, steps: Steps): Promise
 }
 
 /** start(), end(), range() and step(): the query's own times in seconds (experimental in Prometheus 3). */
-function queryContext(ev: Evaluator, name: 'start' | 'end' | 'range' | 'step'): number {
+function queryContext(ev: EvalContext, name: 'start' | 'end' | 'range' | 'step'): number {
   const { start, end, step } = ev.options;
   switch (name) {
     case 'start':
@@ -137,21 +138,21 @@ function unwrapParens(expr: Expr): Expr {
   return expr.kind === 'ParenExpr' ? unwrapParens(expr.expr) : expr;
 }
 
-async function vectorArg(ev: Evaluator, expr: Expr | undefined, steps: Steps): Promise<readonly StepSeries[]> {
+async function vectorArg(ev: EvalContext, expr: Expr | undefined, steps: Steps): Promise<readonly StepSeries[]> {
   if (!expr) throw new EvaluationError('missing argument');
   const value = await ev.eval(expr, steps);
   if (value.kind !== 'vector') throw new EvaluationError(`expected instant vector, got ${value.kind}`);
   return value.series;
 }
 
-async function scalarArg(ev: Evaluator, expr: Expr | undefined, steps: Steps): Promise<Float64Array> {
+async function scalarArg(ev: EvalContext, expr: Expr | undefined, steps: Steps): Promise<Float64Array> {
   if (!expr) throw new EvaluationError('missing argument');
   const value = await ev.eval(expr, steps);
   if (value.kind !== 'scalar') throw new EvaluationError(`expected scalar, got ${value.kind}`);
   return value.values;
 }
 
-async function stringArgs(ev: Evaluator, exprs: readonly Expr[], steps: Steps): Promise<string[]> {
+async function stringArgs(ev: EvalContext, exprs: readonly Expr[], steps: Steps): Promise<string[]> {
   const out: string[] = [];
   for (const expr of exprs) {
     const value = await ev.eval(expr, steps);
@@ -178,7 +179,7 @@ function toScalar(series: readonly StepSeries[], count: number): Float64Array {
 }
 
 /** `timestamp(v)`: a selector's sample times, or the evaluation time of computed samples. */
-async function timestamp(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+async function timestamp(ev: EvalContext, arg: Expr | undefined, steps: Steps): Promise<Value> {
   if (arg?.kind === 'VectorSelector') {
     const series = await ev.selectVector(arg, steps, true);
     return { kind: 'vector', series: series.map((s) => ({ ...s, dropName: true })) };
@@ -218,7 +219,7 @@ function oneSeries(labels: Labels, present: Uint8Array): VectorResult {
   return { kind: 'vector', series: [{ labels, values, present, dropName: false }] };
 }
 
-async function absent(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+async function absent(ev: EvalContext, arg: Expr | undefined, steps: Steps): Promise<Value> {
   const series = await vectorArg(ev, arg, steps);
   const present = new Uint8Array(steps.count).fill(1);
   for (const s of series) for (let i = 0; i < steps.count; i++) if (s.present[i] !== 0) present[i] = 0;
@@ -226,7 +227,7 @@ async function absent(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promi
   return oneSeries(labels, present);
 }
 
-async function absentOverTime(ev: Evaluator, arg: Expr | undefined, steps: Steps): Promise<Value> {
+async function absentOverTime(ev: EvalContext, arg: Expr | undefined, steps: Steps): Promise<Value> {
   if (arg?.kind !== 'MatrixSelector' && arg?.kind !== 'SubqueryExpr')
     throw new EvaluationError('expected range vector');
   const input = await ev.rangeInput(arg, steps);
@@ -280,7 +281,7 @@ function forEachWindow(
 }
 
 async function rangeCall(
-  ev: Evaluator,
+  ev: EvalContext,
   call: Call,
   fn: (window: Window, args: readonly number[]) => number | undefined,
   args: readonly Expr[],
@@ -366,7 +367,7 @@ const EMPTY_TIMES = new Float64Array(0);
  * when the range function should go on with the window's floats.
  */
 function mixedWindow(
-  ev: Evaluator,
+  ev: EvalContext,
   name: string,
   target: MutableSeries,
   step: number,
@@ -417,7 +418,7 @@ function mixedWindow(
 }
 
 async function mapCall(
-  ev: Evaluator,
+  ev: EvalContext,
   fn: (value: number, args: readonly number[]) => number | undefined,
   args: readonly Expr[],
   steps: Steps,
@@ -493,7 +494,7 @@ function naturalCompare(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-async function relabel(ev: Evaluator, name: string, args: readonly Expr[], steps: Steps): Promise<Value> {
+async function relabel(ev: EvalContext, name: string, args: readonly Expr[], steps: Steps): Promise<Value> {
   const strings = await stringArgs(ev, args.slice(1), steps);
   const relabelOne = (labels: Labels): Labels => {
     if (name === 'label_replace') {

@@ -1,6 +1,6 @@
 import type { Call, Expr } from '../ast.js';
 import { checkQuantile } from './annotations.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import { formatGoG, formatGoGPrecision, formatRfc3339 } from './format.js';
 import { bucketFraction, bucketQuantile, type Bucket, type BucketQuantileResult } from './functions/histogram.js';
 import { SeriesCollector } from './collector.js';
@@ -21,7 +21,7 @@ interface Histogram {
  * Classic histograms in a vector: the bucket series (`le`) of each histogram, grouped by their other labels. A bucket
  * whose `le` is not a number is left out with Prometheus's warning.
  */
-function histograms(ev: Evaluator, arg: Expr, series: readonly StepSeries[]): Histogram[] {
+function histograms(ev: EvalContext, arg: Expr, series: readonly StepSeries[]): Histogram[] {
   const groups = new Map<string, Histogram>();
   const pos = arg.pos;
   for (const s of series) {
@@ -102,7 +102,7 @@ class MonotonicityFixes {
     fix.count++;
   }
 
-  report(ev: Evaluator, arg: Expr): void {
+  report(ev: EvalContext, arg: Expr): void {
     for (const [name, fix] of this.byMetric) {
       const forMetric = name === '' ? '' : ` for metric name ${JSON.stringify(name)}`;
       ev.annotate(
@@ -129,7 +129,7 @@ function quantiles(groups: readonly Histogram[], q: Float64Array, steps: Steps, 
 
 /** histogram_quantile(φ, buckets) over classic histograms. */
 export function histogramQuantile(
-  ev: Evaluator,
+  ev: EvalContext,
   call: Call,
   q: Float64Array,
   series: readonly StepSeries[],
@@ -152,7 +152,7 @@ export function histogramQuantile(
  * OpenMetrics writes floats (`0.5`, `1.0`).
  */
 export function histogramQuantiles(
-  ev: Evaluator,
+  ev: EvalContext,
   call: Call,
   series: readonly StepSeries[],
   label: string,
@@ -191,7 +191,7 @@ function formatOpenMetricsFloat(value: number): string {
 
 /** histogram_fraction(lower, upper, buckets) over classic histograms. */
 export function histogramFraction(
-  ev: Evaluator,
+  ev: EvalContext,
   call: Call,
   lower: Float64Array,
   upper: Float64Array,

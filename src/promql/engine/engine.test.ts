@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ManualClock } from '../../platform/clock.js';
 import { describe, it } from 'node:test';
 import { Engine, type EngineOptions } from './engine.js';
 import { labelsFrom, type Labels } from './labels.js';
@@ -21,7 +22,8 @@ class FixedStorage implements Storage {
 
   constructor(
     fixtures: readonly Fixture[],
-    private readonly delayMs = 0,
+    /** Runs while a select is under way: a test advances its clock or cancels the query there. */
+    private readonly duringSelect: () => void = () => undefined,
   ) {
     this.data = fixtures.map((f) => ({
       labels: labelsFrom(f.labels),
@@ -33,7 +35,8 @@ class FixedStorage implements Storage {
 
   async select(...[matchers]: Parameters<Storage['select']>): Promise<readonly SeriesData[]> {
     this.selects++;
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    this.duringSelect();
+    await Promise.resolve();
     const test = compileMatchers(matchers);
     return this.data.filter((s) => test(s.labels));
   }
@@ -43,8 +46,8 @@ function every(stepMs: number, values: readonly number[]): [number, number][] {
   return values.map((v, i) => [i * stepMs, v]);
 }
 
-function engineOf(fixtures: readonly Fixture[], options: EngineOptions = {}, delayMs = 0) {
-  const storage = new FixedStorage(fixtures, delayMs);
+function engineOf(fixtures: readonly Fixture[], options: EngineOptions = {}, duringSelect?: () => void) {
+  const storage = new FixedStorage(fixtures, duringSelect);
   return { storage, engine: new Engine(storage, options) };
 }
 
@@ -166,15 +169,18 @@ describe('PromQL engine', () => {
   });
 
   it('stops at the deadline and when cancelled', async () => {
-    const slow = engineOf(requests, { timeout: 5 }, 30);
+    // The engine's clock is the test's: reading the store takes 30 ms of it, past a 5 ms timeout.
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const slow = engineOf(requests, { timeout: 5, now: () => clock.now() }, () => clock.advance(30));
     const timeout = await rejection(slow.engine.instantQuery('requests_total', 0));
     assert.equal(timeout.kind, 'timeout');
     assert.equal(timeout.message, 'query timed out in expression evaluation');
+    const onTime = engineOf(requests, { timeout: 30, now: () => clock.now() }, () => clock.advance(30));
+    assert.equal((await onTime.engine.instantQuery('requests_total', 0)).value.resultType, 'vector');
 
-    const { engine } = engineOf(requests, {}, 30);
     const controller = new AbortController();
+    const { engine } = engineOf(requests, {}, () => controller.abort());
     const query = engine.instantQuery('sum(requests_total)', 0, controller.signal);
-    controller.abort();
     const canceled = await rejection(query);
     assert.equal(canceled.kind, 'canceled');
     assert.equal(canceled.message, 'query was canceled in expression evaluation');

@@ -1,9 +1,11 @@
 import type { Expr, MatrixSelector, PosRange, SubqueryExpr, VectorSelector } from '../ast.js';
 import { lineColumn } from '../errors.js';
 import { evalAggregate } from './aggregate.js';
+import type { EvalContext, EvaluatorOptions, RangeInput } from './context.js';
 import { evalBinary } from './binary.js';
 import { evalCall } from './calls.js';
 import { EvaluationError } from './result.js';
+import { firstAfter } from './search.js';
 import { isStepInvariant } from './step-invariant.js';
 import type { SeriesData, Storage } from './storage.js';
 import { negate } from './histograms/arithmetic.js';
@@ -11,34 +13,11 @@ import type { FloatHistogram } from './histograms/float-histogram.js';
 import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
 import { scalarOf, type Value } from './value.js';
 
-export interface EvaluatorOptions {
-  readonly lookbackDelta: number;
-  readonly maxSamples: number;
-  readonly noStepSubqueryInterval: number;
-  /** Epoch ms after which evaluation stops with a timeout. */
-  readonly deadline: number;
-  readonly signal?: AbortSignal;
-  /** The query's first and last evaluation times, which `@ start()` and `@ end()` stand for. */
-  readonly start: number;
-  readonly end: number;
-  /** The query's step (ms; 0 for an instant query), which `step()` gives. */
-  readonly step: number;
-  /** The query text, for the positions annotations end with. */
-  readonly query: string;
-}
-
-/** A range-vector argument made ready for windowing: each step's window is `(ends[i] - range, ends[i]]`. */
-export interface RangeInput {
-  readonly series: readonly RangeSeries[];
-  readonly ends: Float64Array;
-  readonly range: number;
-}
-
 /**
  * Evaluates an AST over a set of steps. Each node yields its value at every step at once (see types.ts); a subtree
  * that is the same at every step (`@`) is evaluated for one step and repeated.
  */
-export class Evaluator {
+export class Evaluator implements EvalContext {
   /** Prometheus's annotations, each message once: `PromQL warning: … (1:5)`. */
   readonly warnings = new Set<string>();
   readonly infos = new Set<string>();
@@ -59,7 +38,7 @@ export class Evaluator {
   checkpoint(): void {
     if (this.options.signal?.aborted)
       throw new EvaluationError('query was canceled in expression evaluation', 'canceled');
-    if (Date.now() > this.options.deadline)
+    if (this.options.now() > this.options.deadline)
       throw new EvaluationError('query timed out in expression evaluation', 'timeout');
   }
 
@@ -293,18 +272,6 @@ function windowSamples(input: RangeInput, stepIndex: number): RangeSeries[] {
     });
   }
   return out;
-}
-
-/** Index of the first timestamp greater than `t`. */
-export function firstAfter(timestamps: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = timestamps.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((timestamps[mid] as number) <= t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function repeat(value: Value, count: number): Value {

@@ -1,5 +1,5 @@
 import type { BinaryOp, PosRange } from '../ast.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import { add, div, mul, sub, withHint } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact, equals } from './histograms/layout.js';
@@ -22,7 +22,7 @@ export interface Outcome {
  * scalar × histogram, histogram ± histogram, histogram == / != histogram. Everything else gives Prometheus's info
  * annotation ("incompatible sample types") and drops the sample.
  */
-export function histogramBinop(ev: Evaluator, op: BinaryOp, l: Operand, r: Operand, pos: PosRange): Outcome | null {
+export function histogramBinop(ev: EvalContext, op: BinaryOp, l: Operand, r: Operand, pos: PosRange): Outcome | null {
   const incompatible = (): null => {
     const type = (side: Operand): string => (side.h ? 'histogram' : 'float');
     ev.annotate(

@@ -1,5 +1,5 @@
 import type { PosRange } from '../ast.js';
-import type { Evaluator } from './evaluator.js';
+import type { EvalContext } from './context.js';
 import { add, div, kahanSum, mul, sub, withHint } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact, equals, toSchema } from './histograms/layout.js';
@@ -38,7 +38,7 @@ export const HISTOGRAM_RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
 ]);
 
 interface Context {
-  readonly ev: Evaluator;
+  readonly ev: EvalContext;
   readonly metric: string;
   readonly pos: PosRange;
 }

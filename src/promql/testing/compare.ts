@@ -1,9 +1,9 @@
 import { customBoundsMatch, type FloatHistogram, type Span } from '../engine/histograms/float-histogram.js';
 import { compact } from '../engine/histograms/layout.js';
-import { testExpression } from '../engine/histograms/notation.js';
+import { testExpression } from './histogram-notation.js';
 import { compareLabels, formatLabels, getLabel, labelsKey, METRIC_NAME, type Labels } from '../engine/labels.js';
 import type { QueryResult, QueryValue } from '../engine/result.js';
-import type { Check } from './harness.js';
+import type { Check } from './check.js';
 import type { Expectation } from './script.js';
 import type { SequenceValue } from './series-notation.js';
 

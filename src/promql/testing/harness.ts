@@ -6,10 +6,11 @@ import type { Storage } from '../engine/storage.js';
 import { PromQLError } from '../errors.js';
 import { parse } from '../parse.js';
 import { atModifierCases } from './at-modifier.js';
+import type { Check, Expected } from './check.js';
 import { checkAnnotations, compareResult, matches, matrixOrder } from './compare.js';
 import { customBucketHistograms, type ClassicSeries } from './custom-buckets.js';
 import { MemoryStorage } from './memory-storage.js';
-import type { EvalCommand, Expectation, LoadCommand, Script } from './script.js';
+import type { EvalCommand, LoadCommand, Script } from './script.js';
 import { parseScalarLine, parseSeriesDescription, SeriesNotationError, type SequenceValue } from './series-notation.js';
 
 /**
@@ -97,16 +98,6 @@ function load(storage: MemoryStorage, command: LoadCommand, state: LoadState): v
   }
 }
 
-/** The expected result of an eval, as upstream's evalCmd keeps it. */
-export interface Expected {
-  /** A bare number line: the query must return this scalar. */
-  readonly scalar: SequenceValue | null;
-  readonly series: ReadonlyMap<
-    string,
-    { readonly labels: Labels; readonly pos: number; readonly values: readonly SequenceValue[] }
-  >;
-}
-
 /** Thrown while reading an eval's expectations: the eval fails with this message. */
 class EvalSetupError extends Error {}
 
@@ -138,17 +129,6 @@ function readExpected(command: EvalCommand): Expected {
     });
   }
   return { scalar, series };
-}
-
-/** How an eval is checked: its expectations, and the query range its matrix results are laid on. */
-export interface Check {
-  readonly command: EvalCommand;
-  readonly expected: Expected;
-  readonly ordered: boolean;
-  readonly fails: readonly Expectation[];
-  readonly start: number;
-  readonly end: number;
-  readonly step: number;
 }
 
 /** Runs one eval; null when it passed, else the reason. */

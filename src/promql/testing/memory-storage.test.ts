@@ -89,16 +89,14 @@ describe('MemoryStorage', () => {
     assert.deepEqual(await storage.select(byName('up'), ALL), []);
   });
 
-  it('loads 10,000 series of 720 samples well under a second', async () => {
+  it("loads 10,000 series of 720 samples in bulk (the benchmark's data set; its speed is bench/promql-engine.ts's)", async () => {
     const storage = new MemoryStorage();
     const timestamps = Float64Array.from({ length: 720 }, (_, i) => i * 15_000);
     const values = Float64Array.from({ length: 720 }, (_, i) => i);
-    const started = performance.now();
     for (let s = 0; s < 10_000; s++) {
       storage.appendSamples(labelsFrom({ __name__: 'bench', instance: `host-${s}`, job: 'node' }), timestamps, values);
     }
-    const elapsed = performance.now() - started;
-    assert.ok(elapsed < 1000, `took ${elapsed.toFixed(0)} ms`);
+    assert.equal((await storage.select([{ type: '=', name: 'job', value: 'node' }], ALL)).length, 10_000);
     const selected = await storage.select([{ type: '=', name: 'instance', value: 'host-42' }], ALL);
     assert.equal(selected[0]?.values.length, 720);
     assert.equal(selected[0]?.values[719], 719);

@@ -2,6 +2,7 @@ import type { LabelMatcher } from '../ast.js';
 import { compareLabels, labelsKey, type Labels } from '../engine/labels.js';
 import { compileMatchers } from '../engine/matchers.js';
 import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
+import { firstAtOrAfter } from '../engine/search.js';
 import type { SelectRange, SeriesData, Storage } from '../engine/storage.js';
 
 /**
@@ -107,15 +108,15 @@ class StoredSeries {
       this.length = n + 1;
       return;
     }
-    const index = this.lowerBound(t);
+    const index = firstAtOrAfter(this.timestamps.subarray(0, this.length), t);
     if (this.timestamps[index] === t) this.setAt(index, v, stale);
     else this.insertAt(index, t, v, stale);
   }
 
   /** The samples with start ≤ t ≤ end, copied; null when there are none. */
   between(start: number, end: number): SeriesData | null {
-    const from = this.lowerBound(start);
-    let to = this.lowerBound(end);
+    const from = firstAtOrAfter(this.timestamps.subarray(0, this.length), start);
+    let to = firstAtOrAfter(this.timestamps.subarray(0, this.length), end);
     if (to < this.length && this.timestamps[to] === end) to++;
     if (to <= from) return null;
     const data = {
@@ -129,18 +130,6 @@ class StoredSeries {
     if (this.staleCount === 0) return withHistograms;
     const stale = this.stale.slice(from, to);
     return stale.includes(1) ? { ...withHistograms, stale } : withHistograms;
-  }
-
-  /** The first index whose time is ≥ t (or `length`). */
-  private lowerBound(t: number): number {
-    let lo = 0;
-    let hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.timestamps[mid] as number) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   private setAt(index: number, v: number, stale: boolean): void {

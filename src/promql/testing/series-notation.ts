@@ -1,5 +1,5 @@
 import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
-import { expandHistogramItem, HistogramNotationError, splitSeriesValues } from '../engine/histograms/notation.js';
+import { expandHistogramItem, HistogramNotationError, splitSeriesValues } from './histogram-notation.js';
 import { labelsFrom, METRIC_NAME, type Labels } from '../engine/labels.js';
 import { parseNumber, StringSyntaxError, unquoteString } from '../literals.js';
 

@@ -1,8 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
 
 /** The IAM tables: accounts, users, service IDs, API keys, refresh tokens, signing keys, policies, audit, settings. */
-export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   await db.schema
     .createTable('settings')
     .addColumn('key', 'text', (c) => c.primaryKey())

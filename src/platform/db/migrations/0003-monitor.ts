@@ -1,11 +1,10 @@
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from '../database.js';
 
 /**
  * The monitoring tables: instances, teams (Sysdig's integer ids), Monitor users (one per IAM identity per instance),
  * memberships set through the Sysdig API, and Monitor API tokens (one per user and team).
  */
-export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<void> {
   const serial = (table: string) =>
     db.schema
       .createTable(table)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertSample } from './functions.fixtures.js';
+import { assertSample } from '../../testing/function-fixtures.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './histogram.js';
 
 /** Buckets from `le → count` pairs, in the order given (bucketQuantile sorts them). */

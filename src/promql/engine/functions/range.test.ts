@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertSample, load, ms, windowAt, type Samples } from './functions.fixtures.js';
+import { assertSample, load, ms, windowAt, type Samples } from '../../testing/function-fixtures.js';
 import { RANGE_FUNCTIONS } from './range.js';
 
 /** `name(series[range])` evaluated at `at`, as the evaluator calls it for one series and one step. */

@@ -1,4 +1,4 @@
-import type { Route } from '../../app/routes.js';
+import type { Route } from '../../app/route.js';
 import { AccessPoliciesPage } from './access-policies.js';
 import { ApiKeysPage } from './api-keys.js';
 import { ServiceIdDetailsPage } from './service-id-details.js';

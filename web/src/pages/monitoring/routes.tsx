@@ -1,4 +1,4 @@
-import type { Route } from '../../app/routes.js';
+import type { Route } from '../../app/route.js';
 import { InstancesPage } from './instances.js';
 import { MonitorApiPage } from './monitor-api.js';
 import { TeamDetailsPage } from './team-details.js';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fh } from './histograms.fixtures.js';
+import { fh } from './histogram-fixtures.js';
 import {
   expandHistogramItem,
   HistogramNotationError,
   parseHistogramLiteral,
   splitSeriesValues,
   testExpression,
-} from './notation.js';
+} from './histogram-notation.js';
 
 const PARSE_TEST = 'promql/parser/parse_test.go';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import type { LightMyRequestResponse } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import type { TestApp } from '../../testing/test-app.js';
+import type { TestApp } from './test-app.js';
 
 /**
  * Test fixtures for the token endpoint: form posts and assertions on IBM's token bodies.
