@@ -5,7 +5,13 @@ import type { Keyring } from './platform/crypto/keyring.js';
 import type { Random } from './platform/crypto/random.js';
 import { migrationsApplied, type DatabaseHandle } from './platform/db/database.js';
 import { createHttpServer, type HttpServer } from './platform/http/create-server.js';
+import { AuditRepository } from './platform/audit/audit.repository.js';
+import { AuditService } from './platform/audit/audit.service.js';
+import type { Platform } from './platform/platform.js';
+import { requireIamToken } from './iam/auth/require-iam-token.js';
 import { createIam, type Iam } from './iam/iam.module.js';
+import { authenticateSession } from './iam/sessions/session-request.js';
+import type { IamPort } from './monitor/iam-port.js';
 import type { TokenRateLimits } from './iam/tokens/rate-limits.js';
 import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
 import { createMonitor, type Monitor } from './monitor/monitor.module.js';
@@ -45,16 +51,25 @@ export interface App {
  * never listens and never reads the environment, so tests build it with their own clock, randomness and database.
  */
 export async function buildApp(options: AppOptions): Promise<App> {
-  const iam = createIam({
-    db: options.database.db,
-    clock: options.clock,
-    random: options.random,
-    keyring: options.keyring,
-    feed: options.feed,
-    publicUrl: options.publicUrl,
-    ...(options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {}),
-  });
+  const { database, clock, random, keyring, feed, publicUrl, logger } = options;
+  // The dependencies every domain shares, made once.
+  const platform: Platform = {
+    db: database.db,
+    clock,
+    random,
+    keyring,
+    feed,
+    audit: new AuditService(new AuditRepository(database.db), clock, random),
+    publicUrl,
+    reportError: (error, what) => {
+      if (logger) logger.error({ err: error }, `could not ${what}`);
+    },
+  };
+  const iam = createIam(platform, options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {});
   await iam.signingKeys.init();
+  const monitor = createMonitor(platform, iamPortOf(iam));
+  // Monitoring's team roles and instances count when IAM compares two subjects' rights.
+  iam.rights.register(monitor.rights);
   let bootstrapped = false;
   const http = await createHttpServer(
     {
@@ -71,9 +86,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
     [...iamSurfaces(options.publicUrl), ...monitorSurfaces],
   );
-  const monitor = createMonitor(iam);
   await registerIamRoutes(http, iam);
-  await registerMonitorRoutes(http, iam, monitor);
+  await registerMonitorRoutes(http, monitor, (scope) => requireIamToken(scope, iam));
   registerConsoleRoutes(http, options.consoleDir);
   await http.ready();
   return {
@@ -83,5 +97,19 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bootstrapped: () => {
       bootstrapped = true;
     },
+  };
+}
+
+/** The narrow interface monitoring reaches IAM through (monitor/iam-port.ts), over the in-process IAM service. */
+function iamPortOf(iam: Iam): IamPort {
+  // The session cookie is `Secure` when vigil is reached over https.
+  const secure = iam.ctx.publicUrl.startsWith('https:');
+  return {
+    authenticate: (authorization) => iam.authenticator.authenticate(authorization),
+    authenticateSession: (headers, method) => authenticateSession(iam.sessions, secure, headers, method),
+    isAllowed: (subject, action, resource) => iam.decisions.isAllowed(subject, action, resource),
+    subject: (iamId) => iam.subjectStatus.subject(iamId),
+    rightsNotHeld: (actor, target, scope) => iam.rights.notHeldBy(actor, target, scope),
+    inviteUser: (invitation, origin) => iam.users.invite(invitation, origin),
   };
 }

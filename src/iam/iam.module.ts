@@ -1,14 +1,9 @@
-import { AuditRepository } from '../platform/audit/audit.repository.js';
-import { AuditService } from '../platform/audit/audit.service.js';
-import type { ChangeFeed } from '../platform/change-feed.js';
-import type { Clock } from '../platform/clock.js';
-import type { Keyring } from '../platform/crypto/keyring.js';
-import type { Random } from '../platform/crypto/random.js';
-import type { Db } from '../platform/db/schema.js';
+import type { Platform } from '../platform/platform.js';
 import { AccountsRepository } from './accounts/accounts.repository.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
+import { AuditLogService } from './audit/audit-log.service.js';
 import { IamAuthenticator } from './auth/authenticator.js';
 import { SubjectStatus } from './auth/subject-status.js';
 import type { IamContext } from './context.js';
@@ -24,20 +19,25 @@ import { SessionsService } from './sessions/sessions.service.js';
 import { SigningKeysRepository } from './tokens/signing-keys.repository.js';
 import { SigningKeys } from './tokens/signing-keys.service.js';
 import { DEFAULT_TOKEN_RATE_LIMITS, type TokenRateLimits } from './tokens/rate-limits.js';
+import { APIKEY_GRANT, ApiKeyGrant } from './tokens/grants/apikey.grant.js';
+import type { Grant } from './tokens/grants/grant.js';
+import { PASSWORD_GRANT, PasswordGrant } from './tokens/grants/password.grant.js';
+import { REFRESH_TOKEN_GRANT, RefreshTokenGrant } from './tokens/grants/refresh-token.grant.js';
+import { KeyActivity } from './tokens/key-activity.js';
+import { KeyActivityRepository } from './tokens/key-activity.repository.js';
+import { credentialLimiter, TokenBuckets } from './tokens/rate-limiter.js';
+import { RefreshTokensRepository } from './tokens/refresh-tokens.repository.js';
+import { SIGNING_KEYS_TOPIC, SigningKeysAdmin } from './tokens/signing-keys.admin.js';
+import { TokenSubjectsRepository } from './tokens/token-subjects.repository.js';
 import { TokenService } from './tokens/token.service.js';
 import { UsersRepository } from './users/users.repository.js';
 import { SigninFailuresRepository } from './users/signin-failures.repository.js';
 import { SignInLockout } from './users/signin-lockout.js';
 import { UsersService } from './users/users.service.js';
 
-export interface IamDeps {
-  readonly db: Db;
-  readonly clock: Clock;
-  readonly random: Random;
-  readonly keyring: Keyring;
-  readonly feed: ChangeFeed;
-  readonly publicUrl: string;
-  /** Token endpoint rate limits; see TokenService. */
+/** What IAM adds to the platform's shared dependencies. */
+export interface IamOptions {
+  /** Token endpoint and console sign-in rate limits (DEFAULT_TOKEN_RATE_LIMITS unless a test sets its own). */
   readonly tokenRateLimits?: TokenRateLimits;
 }
 
@@ -58,48 +58,79 @@ export interface Iam {
   readonly subjectStatus: SubjectStatus;
   readonly authenticator: IamAuthenticator;
   readonly sessions: SessionsService;
+  readonly auditLog: AuditLogService;
+  readonly signingKeysAdmin: SigningKeysAdmin;
   readonly tokenRateLimits: TokenRateLimits;
 }
 
-/** Builds the IAM services over one database. Call `signingKeys.init()` before issuing tokens. */
-export function createIam(deps: IamDeps): Iam {
+/**
+ * IAM's one wiring place: builds every repository and service over the platform's shared dependencies and connects
+ * them to the change feed. Services and routes build nothing themselves. Call `signingKeys.init()` before issuing
+ * tokens.
+ */
+export function createIam(platform: Platform, options: IamOptions = {}): Iam {
+  const { db, clock, random, keyring, feed, audit, publicUrl } = platform;
   const repositories = {
-    accounts: new AccountsRepository(deps.db),
-    users: new UsersRepository(deps.db),
-    serviceIds: new ServiceIdsRepository(deps.db),
-    apiKeys: new ApiKeysRepository(deps.db),
-    policies: new PoliciesRepository(deps.db),
+    accounts: new AccountsRepository(db),
+    users: new UsersRepository(db),
+    serviceIds: new ServiceIdsRepository(db),
+    apiKeys: new ApiKeysRepository(db),
+    policies: new PoliciesRepository(db),
   };
-  const audit = new AuditService(new AuditRepository(deps.db), deps.clock, deps.random);
-  const decisions = new Decisions(repositories.policies, deps.clock, deps.feed);
+  const decisions = new Decisions(repositories.policies, clock);
   const rights = new Rights(decisions);
   const ctx: IamContext = {
-    db: deps.db,
-    clock: deps.clock,
-    random: deps.random,
-    keyring: deps.keyring,
-    feed: deps.feed,
-    audit,
+    ...platform,
     decisions,
     rights,
-    signInLockout: new SignInLockout(new SigninFailuresRepository(deps.db), deps.clock, audit),
-    publicUrl: deps.publicUrl,
+    signInLockout: new SignInLockout(new SigninFailuresRepository(db), clock, audit),
     repositories,
   };
-  const signingKeys = new SigningKeys(new SigningKeysRepository(deps.db), deps.keyring, deps.clock, deps.random);
-  const accessTokens = new AccessTokens(signingKeys, deps.clock, deps.random, deps.publicUrl);
-  const subjectStatus = new SubjectStatus(
-    repositories.users,
-    repositories.serviceIds,
-    repositories.apiKeys,
-    deps.clock,
-    deps.feed,
-  );
-  const tokenRateLimits = deps.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS;
-  const sessions = new SessionsService(ctx, new SessionsRepository(deps.db), subjectStatus, tokenRateLimits);
+  const signingKeys = new SigningKeys(new SigningKeysRepository(db), keyring, clock, random);
+  const accessTokens = new AccessTokens(signingKeys, clock, random, publicUrl);
+  const subjectStatus = new SubjectStatus(repositories.users, repositories.serviceIds, repositories.apiKeys, clock);
+  const tokenRateLimits = options.tokenRateLimits ?? DEFAULT_TOKEN_RATE_LIMITS;
+
+  // The token endpoint and the console sign-in each have their own budgets; both grant passwords the same way.
+  const subjects = new TokenSubjectsRepository(db);
+  const refreshTokens = new RefreshTokensRepository(db);
+  const tokenLimit = credentialLimiter(new TokenBuckets(tokenRateLimits.perKey, clock));
+  const tokens = new TokenService(ctx, accessTokens, signingKeys, {
+    perIp: new TokenBuckets(tokenRateLimits.perIp, clock),
+    refreshTokens,
+    activity: new KeyActivity(new KeyActivityRepository(db), clock, (error) =>
+      platform.reportError(error, 'write API-key activity'),
+    ),
+    grants: new Map<string, Grant>([
+      [APIKEY_GRANT, new ApiKeyGrant(subjects, keyring, clock, tokenLimit)],
+      [REFRESH_TOKEN_GRANT, new RefreshTokenGrant(subjects, refreshTokens, keyring, clock, tokenLimit)],
+      [PASSWORD_GRANT, new PasswordGrant(subjects, keyring, tokenLimit, ctx.signInLockout)],
+    ]),
+  });
+  const sessions = new SessionsService(ctx, new SessionsRepository(db), subjectStatus, {
+    perIp: new TokenBuckets(tokenRateLimits.perIp, clock),
+    password: new PasswordGrant(
+      subjects,
+      keyring,
+      credentialLimiter(new TokenBuckets(tokenRateLimits.perKey, clock)),
+      ctx.signInLockout,
+    ),
+  });
+  const accounts = new AccountsService(ctx);
+
+  // Every process drops what it cached when another one (or itself) announces a change.
+  feed.subscribe((change) => {
+    decisions.onChange(change);
+    subjectStatus.onChange(change);
+    // Another process rotated the signing keys: sign with the new one from now on.
+    if (change.topic === SIGNING_KEYS_TOPIC) {
+      signingKeys.refresh().catch((error: unknown) => platform.reportError(error, 'refresh the signing keys'));
+    }
+  });
+
   return {
     ctx,
-    accounts: new AccountsService(ctx),
+    accounts,
     users: new UsersService(ctx, sessions),
     apiKeys: new ApiKeysService(ctx),
     serviceIds: new ServiceIdsService(ctx),
@@ -108,10 +139,12 @@ export function createIam(deps: IamDeps): Iam {
     rights,
     signingKeys,
     accessTokens,
-    tokens: new TokenService(ctx, accessTokens, signingKeys, tokenRateLimits),
+    tokens,
     subjectStatus,
     authenticator: new IamAuthenticator(accessTokens, subjectStatus),
     sessions,
+    auditLog: new AuditLogService(ctx),
+    signingKeysAdmin: new SigningKeysAdmin(ctx, signingKeys, accounts),
     tokenRateLimits,
   };
 }

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Principal, Subject } from '../iam/auth/principal.js';
 import type { RequestOrigin } from '../platform/audit/audit.service.js';
 import type { SubjectState } from '../iam/auth/subject-status.js';
@@ -11,6 +12,11 @@ import type { Right, RightsScope } from '../iam/rights/rights.js';
  */
 export interface IamPort {
   authenticate(authorization: string | undefined): Promise<Principal | undefined>;
+  /**
+   * The console session of a request without an Authorization header, from its cookie (and X-CSRF-Token for a
+   * state-changing method); `setCookie`, when present, is to be sent back (the session's expiry moved forward).
+   */
+  authenticateSession(headers: IncomingHttpHeaders, method: string): Promise<SessionOutcome>;
   isAllowed(subject: Subject, action: string, resource: ResourceAttributes): Promise<boolean>;
   subject(iamId: string): Promise<SubjectState>;
   /** The rights `target` holds in the scope that `actor` does not (empty: the actor may obtain its credential). */
@@ -24,3 +30,8 @@ export interface IamPort {
     origin: RequestOrigin,
   ): Promise<{ iamId: string; name: string; created: boolean } | undefined>;
 }
+
+/** How a request's console session cookie fared: none sent, not a live session, missing CSRF token, or a principal. */
+export type SessionOutcome =
+  | { readonly outcome: 'none' | 'invalid' | 'csrf' }
+  | { readonly outcome: 'ok'; readonly principal: Principal; readonly setCookie?: string };

@@ -1,4 +1,4 @@
-import type { Iam } from '../iam/iam.module.js';
+import type { Platform } from '../platform/platform.js';
 import { MonitorAccess } from './auth/access.js';
 import { MonitorAuthenticator } from './auth/monitor-authenticator.js';
 import { MonitorRights } from './auth/monitor-rights.js';
@@ -10,6 +10,7 @@ import { TeamsRepository } from './teams/teams.repository.js';
 import { TeamsService } from './teams/teams.service.js';
 import { MonitorTokensRepository } from './tokens/monitor-tokens.repository.js';
 import { MonitorTokensService } from './tokens/monitor-tokens.service.js';
+import { MonitorTokenRefusals } from './tokens/token-refusals.js';
 import { MonitorUsersRepository } from './users/monitor-users.repository.js';
 import { MonitorUsersService } from './users/monitor-users.service.js';
 import { Provisioner } from './users/provisioning.js';
@@ -18,6 +19,8 @@ import { Provisioner } from './users/provisioning.js';
 export interface Monitor {
   readonly ctx: MonitorContext;
   readonly access: MonitorAccess;
+  /** Monitoring's part of a subject's rights, for IAM's rights(target) ⊆ rights(actor) (registered by app.ts). */
+  readonly rights: MonitorRights;
   readonly provisioner: Provisioner;
   readonly authenticator: MonitorAuthenticator;
   readonly instances: InstancesService;
@@ -26,29 +29,15 @@ export interface Monitor {
   readonly tokens: MonitorTokensService;
 }
 
-/** The narrow IAM interface monitoring uses, over the in-process IAM service. */
-export function iamPortOf(iam: Iam): IamPort {
-  return {
-    authenticate: (authorization) => iam.authenticator.authenticate(authorization),
-    isAllowed: (subject, action, resource) => iam.decisions.isAllowed(subject, action, resource),
-    subject: (iamId) => iam.subjectStatus.subject(iamId),
-    rightsNotHeld: (actor, target, scope) => iam.rights.notHeldBy(actor, target, scope),
-    inviteUser: (invitation, origin) => iam.users.invite(invitation, origin),
-  };
-}
-
-/** Builds the monitoring services over the same database, side effects and audit log as IAM. */
-export function createMonitor(iam: Iam): Monitor {
-  const { db, clock, random, keyring, feed, audit, publicUrl } = iam.ctx;
+/**
+ * Monitoring's one wiring place: builds every repository and service over the platform's shared dependencies and the
+ * narrow port to IAM, and connects them to the change feed. Services and routes build nothing themselves.
+ */
+export function createMonitor(platform: Platform, iam: IamPort): Monitor {
+  const { db, feed } = platform;
   const ctx: MonitorContext = {
-    db,
-    clock,
-    random,
-    keyring,
-    feed,
-    audit,
-    publicUrl,
-    iam: iamPortOf(iam),
+    ...platform,
+    iam,
     repositories: {
       instances: new InstancesRepository(db),
       teams: new TeamsRepository(db),
@@ -57,17 +46,19 @@ export function createMonitor(iam: Iam): Monitor {
     },
   };
   const access = new MonitorAccess(ctx);
-  // Monitoring's rights (team roles from memberships, instances) count when IAM compares two subjects' rights.
-  iam.rights.register(new MonitorRights(ctx, access));
   const provisioner = new Provisioner(ctx);
+  const authenticator = new MonitorAuthenticator(ctx, access, provisioner, new MonitorTokenRefusals(ctx));
+  // A reset token, a changed membership or policy: every process drops the principals it cached.
+  feed.subscribe((change) => authenticator.onChange(change));
   return {
     ctx,
     access,
+    rights: new MonitorRights(ctx, access),
     provisioner,
-    authenticator: new MonitorAuthenticator(ctx, access, provisioner),
-    instances: new InstancesService(ctx),
-    teams: new TeamsService(ctx),
-    users: new MonitorUsersService(ctx),
-    tokens: new MonitorTokensService(ctx),
+    authenticator,
+    instances: new InstancesService(ctx, access),
+    teams: new TeamsService(ctx, access),
+    users: new MonitorUsersService(ctx, access),
+    tokens: new MonitorTokensService(ctx, access),
   };
 }

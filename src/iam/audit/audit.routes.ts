@@ -1,12 +1,10 @@
 import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
 import { principalOf } from '../auth/request-principal.js';
-import { AuditLogService } from './audit-log.service.js';
 import { AuditListSchema, AuditQuerySchema } from './audit.schema.js';
 
 /** `GET /v1/audit`: who did what to which credential, when and from where, for administrators. */
 export async function auditRoutes(app: HttpServer, iam: Iam): Promise<void> {
-  const log = new AuditLogService(iam.ctx);
   app.get(
     '/v1/audit',
     {
@@ -18,6 +16,6 @@ export async function auditRoutes(app: HttpServer, iam: Iam): Promise<void> {
         response: { 200: AuditListSchema },
       },
     },
-    async (request) => log.list(principalOf(request), request.query),
+    async (request) => iam.auditLog.list(principalOf(request), request.query),
   );
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock.js';
-import type { ChangeFeed } from '../../platform/change-feed.js';
+import type { Change } from '../../platform/change-feed.js';
 import type { ApiKeysRepository } from '../api-keys/api-keys.repository.js';
 import type { ServiceIdsRepository } from '../service-ids/service-ids.repository.js';
 import type { UsersRepository } from '../users/users.repository.js';
@@ -33,16 +33,16 @@ export class SubjectStatus {
     private readonly serviceIds: ServiceIdsRepository,
     private readonly apiKeys: ApiKeysRepository,
     private readonly clock: Clock,
-    feed: ChangeFeed,
-  ) {
-    feed.subscribe((change) => {
-      if (change.topic === 'user' || change.topic === 'serviceid') this.subjects.delete(change.key);
-      else if (change.topic === 'apikey') this.keys.delete(change.key);
-      else if (change.topic === 'reset-all') {
-        this.subjects.clear();
-        this.keys.clear();
-      }
-    });
+  ) {}
+
+  /** Drops what a change makes stale (createIam feeds it every change on the feed). */
+  onChange(change: Change): void {
+    if (change.topic === 'user' || change.topic === 'serviceid') this.subjects.delete(change.key);
+    else if (change.topic === 'apikey') this.keys.delete(change.key);
+    else if (change.topic === 'reset-all') {
+      this.subjects.clear();
+      this.keys.clear();
+    }
   }
 
   async subject(iamId: string): Promise<SubjectState> {

@@ -182,7 +182,10 @@ describe('Decisions', () => {
     };
     const clock = new ManualClock();
     const feed = new LocalChangeFeed();
-    return { decisions: new Decisions(source, clock, feed), loads, clock, feed, grants };
+    const decisions = new Decisions(source, clock);
+    // As createIam wires it: every change on the feed reaches the decisions' cache.
+    feed.subscribe((change) => decisions.onChange(change));
+    return { decisions, loads, clock, feed, grants };
   }
 
   it('permits from an active policy and names it as the reason', async () => {

@@ -1,4 +1,4 @@
-import type { ChangeFeed } from '../../platform/change-feed.js';
+import type { Change } from '../../platform/change-feed.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Subject } from '../auth/principal.js';
 import type { PolicyAttribute, PolicyGrant } from './policy.model.js';
@@ -40,13 +40,13 @@ export class Decisions {
   constructor(
     private readonly source: PolicySource,
     private readonly clock: Clock,
-    feed: ChangeFeed,
-  ) {
-    feed.subscribe((change) => {
-      if (change.topic === 'policy' || change.topic === 'user' || change.topic === 'serviceid') {
-        this.cache.delete(change.key);
-      } else if (change.topic === 'reset-all') this.cache.clear();
-    });
+  ) {}
+
+  /** Drops what a change makes stale (createIam feeds it every change on the feed). */
+  onChange(change: Change): void {
+    if (change.topic === 'policy' || change.topic === 'user' || change.topic === 'serviceid') {
+      this.cache.delete(change.key);
+    } else if (change.topic === 'reset-all') this.cache.clear();
   }
 
   async decide(subject: Subject, action: string, resource: ResourceAttributes): Promise<Decision> {

@@ -7,11 +7,9 @@ import type { Principal } from '../auth/principal.js';
 import type { SubjectStatus } from '../auth/subject-status.js';
 import type { IamContext } from '../context.js';
 import { iamErrors } from '../errors.js';
-import type { TokenRateLimits } from '../tokens/rate-limits.js';
 import { GrantFailure } from '../tokens/grants/grant.js';
-import { PasswordGrant } from '../tokens/grants/password.grant.js';
-import { TokenBuckets } from '../tokens/rate-limiter.js';
-import { TokenSubjectsRepository } from '../tokens/token-subjects.repository.js';
+import type { PasswordGrant } from '../tokens/grants/password.grant.js';
+import type { TokenBuckets } from '../tokens/rate-limiter.js';
 import type { SessionsRepository } from './sessions.repository.js';
 import type { SessionBody } from './sessions.schema.js';
 
@@ -43,6 +41,12 @@ export interface LoginResult {
  * (password change, disable, delete). The cookie value is a `vigil_cs_…` secret stored only as its HMAC; the CSRF
  * token is a second HMAC of it, so it needs no storage and is worthless without the cookie.
  */
+/** What console sign-in works with, built by createIam: its own budget per client address, and the password grant. */
+export interface SessionsParts {
+  readonly perIp: TokenBuckets;
+  readonly password: PasswordGrant;
+}
+
 export class SessionsService {
   private readonly password: PasswordGrant;
   private readonly perIp: TokenBuckets;
@@ -51,19 +55,10 @@ export class SessionsService {
     private readonly ctx: IamContext,
     private readonly sessions: SessionsRepository,
     private readonly status: SubjectStatus,
-    limits: TokenRateLimits,
+    parts: SessionsParts,
   ) {
-    this.perIp = new TokenBuckets(limits.perIp, ctx.clock);
-    const perCredential = new TokenBuckets(limits.perKey, ctx.clock);
-    this.password = new PasswordGrant(
-      new TokenSubjectsRepository(ctx.db),
-      ctx.keyring,
-      (index) => {
-        const wait = perCredential.take(index);
-        if (wait > 0) throw new GrantFailure(iamErrors.tooManyRequests(wait), 'rate_limited_credential');
-      },
-      ctx.signInLockout,
-    );
+    this.perIp = parts.perIp;
+    this.password = parts.password;
   }
 
   /** Opens a session for a user's email and password; every refusal is the same 401 (or 429 when rate limited). */

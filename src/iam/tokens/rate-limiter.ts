@@ -1,4 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
+import { tokenErrors } from '../errors.js';
+import { GrantFailure, type CredentialLimiter } from './grants/grant.js';
 
 export interface BucketLimits {
   readonly ratePerSecond: number;
@@ -60,4 +62,19 @@ export class TokenBuckets {
       this.buckets.delete(key);
     }
   }
+}
+
+/**
+ * A grant's per-credential limit over token buckets keyed by the credential's index: throws a 429 GrantFailure (with
+ * Retry-After) when the credential's budget is spent, audited at most once a minute per credential.
+ */
+export function credentialLimiter(buckets: TokenBuckets): CredentialLimiter {
+  return (index) => {
+    const wait = buckets.take(index);
+    if (wait > 0) {
+      throw new GrantFailure(tokenErrors.tooManyRequests(wait), 'rate_limited_credential', {
+        throttled: `credential:${index}`,
+      });
+    }
+  };
 }

@@ -2,13 +2,10 @@ import type { HttpServer } from '../../platform/http/create-server.js';
 import type { Iam } from '../iam.module.js';
 import { originOf } from '../../platform/http/request-origin.js';
 import { principalOf } from '../auth/request-principal.js';
-import { SigningKeysAdmin } from './signing-keys.admin.js';
 import { RotationResultSchema, SigningKeyListSchema } from './token.schema.js';
 
 /** Admin routes for the token signing keys (authenticated scope; account administrators only). */
 export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void> {
-  const admin = new SigningKeysAdmin(iam.ctx, iam.signingKeys, iam.accounts);
-
   app.get(
     '/v1/admin/signing-keys',
     {
@@ -19,7 +16,7 @@ export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void
         response: { 200: SigningKeyListSchema },
       },
     },
-    async (request) => ({ keys: await admin.list(principalOf(request)) }),
+    async (request) => ({ keys: await iam.signingKeysAdmin.list(principalOf(request)) }),
   );
 
   app.post(
@@ -32,6 +29,6 @@ export async function signingKeysRoutes(app: HttpServer, iam: Iam): Promise<void
         response: { 200: RotationResultSchema },
       },
     },
-    async (request) => admin.rotate(principalOf(request), originOf(request)),
+    async (request) => iam.signingKeysAdmin.rotate(principalOf(request), originOf(request)),
   );
 }

@@ -4,7 +4,6 @@ import type { Iam } from '../iam.module.js';
 import { originOf } from '../../platform/http/request-origin.js';
 import { acceptFormBodies, TOKEN_BODY_LIMIT } from './form-body.js';
 import { SIGNING_ALGORITHM } from './signing-keys.service.js';
-import { SUPPORTED_GRANTS } from './token.service.js';
 import {
   JwksSchema,
   OpenIdConfigurationSchema,
@@ -87,7 +86,7 @@ export async function tokenRoutes(app: HttpServer, iam: Iam): Promise<void> {
         issuer: iam.accessTokens.issuer,
         token_endpoint: `${base}/token`,
         jwks_uri: `${base}/keys`,
-        grant_types_supported: [...SUPPORTED_GRANTS],
+        grant_types_supported: iam.tokens.grantTypes(),
         response_types_supported: ['cloud_iam'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: [SIGNING_ALGORITHM],

@@ -3,26 +3,19 @@ import { isoAt } from '../../platform/clock.js';
 import { generateSecret } from '../../platform/crypto/secret-token.js';
 import type { IamContext } from '../context.js';
 import { tokenErrors } from '../errors.js';
-import type { TokenRateLimits } from './rate-limits.js';
 import type { AccessTokens } from './access-tokens.js';
 import { clientFromAuthorization } from './client-credentials.js';
-import { APIKEY_GRANT, ApiKeyGrant } from './grants/apikey.grant.js';
+import { APIKEY_GRANT } from './grants/apikey.grant.js';
 import { GrantFailure, type Grant, type GrantResult } from './grants/grant.js';
-import { PASSWORD_GRANT, PasswordGrant } from './grants/password.grant.js';
-import { REFRESH_TOKEN_GRANT, RefreshTokenGrant } from './grants/refresh-token.grant.js';
-import { KeyActivity } from './key-activity.js';
-import { KeyActivityRepository } from './key-activity.repository.js';
-import { TokenBuckets } from './rate-limiter.js';
-import { RefreshTokensRepository } from './refresh-tokens.repository.js';
-import { SIGNING_KEYS_TOPIC } from './signing-keys.admin.js';
+import type { KeyActivity } from './key-activity.js';
+import type { TokenBuckets } from './rate-limiter.js';
+import type { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import type { SigningKeys } from './signing-keys.service.js';
-import { TokenSubjectsRepository } from './token-subjects.repository.js';
 import type { TokenForm, TokenResponse } from './token.schema.js';
 
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
 export const TOKEN_SCOPE = 'ibm openid';
-export const SUPPORTED_GRANTS = [APIKEY_GRANT, REFRESH_TOKEN_GRANT, PASSWORD_GRANT] as const;
 
 /** A token request as the route hands it over: the form, the Authorization header and where it came from. */
 export interface TokenRequest {
@@ -37,9 +30,18 @@ export interface TokenRequest {
  * request, granted or not. Failures surface as the token catalog's errors; their precise reason goes to the audit log
  * only.
  */
+/** What the token endpoint works with, built by createIam. */
+export interface TokenServiceParts {
+  /** Requests per client address. */
+  readonly perIp: TokenBuckets;
+  /** The grants by `grant_type`, each with its per-credential limit. */
+  readonly grants: ReadonlyMap<string, Grant>;
+  readonly refreshTokens: RefreshTokensRepository;
+  readonly activity: KeyActivity;
+}
+
 export class TokenService {
   private readonly perIp: TokenBuckets;
-  private readonly perCredential: TokenBuckets;
   private readonly refreshTokens: RefreshTokensRepository;
   private readonly activity: KeyActivity;
   private readonly grants: ReadonlyMap<string, Grant>;
@@ -49,30 +51,17 @@ export class TokenService {
     private readonly ctx: IamContext,
     private readonly accessTokens: AccessTokens,
     private readonly signingKeys: SigningKeys,
-    limits: TokenRateLimits,
+    parts: TokenServiceParts,
   ) {
-    this.perIp = new TokenBuckets(limits.perIp, ctx.clock);
-    this.perCredential = new TokenBuckets(limits.perKey, ctx.clock);
-    this.refreshTokens = new RefreshTokensRepository(ctx.db);
-    this.activity = new KeyActivity(new KeyActivityRepository(ctx.db), ctx.clock);
-    // Another process rotated the signing keys: sign with the new one from now on.
-    ctx.feed.subscribe((change) => {
-      if (change.topic === SIGNING_KEYS_TOPIC) void signingKeys.refresh().catch(() => undefined);
-    });
-    const subjects = new TokenSubjectsRepository(ctx.db);
-    const limit = (index: string) => {
-      const wait = this.perCredential.take(index);
-      if (wait > 0) {
-        throw new GrantFailure(tokenErrors.tooManyRequests(wait), 'rate_limited_credential', {
-          throttled: `credential:${index}`,
-        });
-      }
-    };
-    this.grants = new Map<string, Grant>([
-      [APIKEY_GRANT, new ApiKeyGrant(subjects, ctx.keyring, ctx.clock, limit)],
-      [REFRESH_TOKEN_GRANT, new RefreshTokenGrant(subjects, this.refreshTokens, ctx.keyring, ctx.clock, limit)],
-      [PASSWORD_GRANT, new PasswordGrant(subjects, ctx.keyring, limit, ctx.signInLockout)],
-    ]);
+    this.perIp = parts.perIp;
+    this.refreshTokens = parts.refreshTokens;
+    this.activity = parts.activity;
+    this.grants = parts.grants;
+  }
+
+  /** The `grant_type`s the endpoint accepts (OIDC discovery lists them). */
+  grantTypes(): string[] {
+    return [...this.grants.keys()];
   }
 
   /**

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { bearerValue } from '../../iam/auth/authenticator.js';
 import type { Principal, Subject } from '../../iam/auth/principal.js';
 import { NO_ORIGIN, type RequestOrigin } from '../../platform/audit/audit.service.js';
+import type { Change } from '../../platform/change-feed.js';
 import { isWellFormedSecret, TOKEN_KINDS } from '../../platform/crypto/secret-token.js';
 import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../../platform/db/schema.js';
 import type { MonitorContext } from '../context.js';
@@ -9,10 +10,19 @@ import { MONITOR_TOPICS } from '../context.js';
 import { monitorErrors } from '../errors.js';
 import { parseInstanceSettings } from '../instances/instance-settings.js';
 import type { TeamRole } from '../roles.js';
-import { MonitorTokenRefusals, type MonitorTokenRefusal } from '../tokens/token-refusals.js';
+import type { MonitorTokenRefusal, MonitorTokenRefusals } from '../tokens/token-refusals.js';
 import type { Provisioner } from '../users/provisioning.js';
 import type { MonitorAccess } from './access.js';
 import type { MonitorPrincipal } from './monitor-principal.js';
+
+// Token resets, memberships, teams, instances and Monitor users; IAM's policies, users, service IDs and API keys.
+const INVALIDATING_TOPICS = new Set<string>([
+  ...Object.values(MONITOR_TOPICS),
+  'policy',
+  'user',
+  'serviceid',
+  'apikey',
+]);
 
 // A backstop only: every change that matters is announced on the change feed and empties the cache at once.
 const CACHE_TTL_MS = 1_000;
@@ -35,21 +45,20 @@ export class MonitorAuthenticator {
   private readonly cache = new Map<string, Map<string, CacheEntry>>();
   // Bumped whenever the cache is emptied: a lookup that started before a change must not store what it read then.
   private generation = 0;
-  private readonly refusals: MonitorTokenRefusals;
 
   constructor(
     private readonly ctx: MonitorContext,
     private readonly access: MonitorAccess,
     private readonly provisioner: Provisioner,
-  ) {
-    const topics = new Set<string>([...Object.values(MONITOR_TOPICS), 'policy', 'user', 'serviceid', 'apikey']);
-    ctx.feed.subscribe((change) => {
-      if (topics.has(change.topic) || change.topic === 'reset-all') {
-        this.generation++;
-        this.cache.clear();
-      }
-    });
-    this.refusals = new MonitorTokenRefusals(ctx);
+    private readonly refusals: MonitorTokenRefusals,
+  ) {}
+
+  /** Empties the cache on any change that could alter a principal (createMonitor feeds it every change). */
+  onChange(change: Change): void {
+    if (INVALIDATING_TOPICS.has(change.topic) || change.topic === 'reset-all') {
+      this.generation++;
+      this.cache.clear();
+    }
   }
 
   /**

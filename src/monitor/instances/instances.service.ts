@@ -4,7 +4,7 @@ import { ACTIONS } from '../../iam/policies/roles.js';
 import { NO_ORIGIN, type RequestOrigin } from '../../platform/audit/audit.service.js';
 import { isoAt } from '../../platform/clock.js';
 import type { MonitorInstanceRow } from '../../platform/db/schema.js';
-import { MonitorAccess } from '../auth/access.js';
+import type { MonitorAccess } from '../auth/access.js';
 import type { MonitorContext } from '../context.js';
 import { MONITOR_TOPICS } from '../context.js';
 import { MONITOR_SERVICE } from '../roles.js';
@@ -27,11 +27,10 @@ export const FIRST_START_INSTANCE = 'default';
  * everything in it and tells every process at once, so its tokens stop working. Every change is audited.
  */
 export class InstancesService {
-  private readonly access: MonitorAccess;
-
-  constructor(private readonly ctx: MonitorContext) {
-    this.access = new MonitorAccess(ctx);
-  }
+  constructor(
+    private readonly ctx: MonitorContext,
+    private readonly access: MonitorAccess,
+  ) {}
 
   async create(principal: Principal, input: CreateInstanceBody, origin: RequestOrigin): Promise<InstanceBody> {
     const allowed = await this.ctx.iam.isAllowed(principal, ACTIONS.monitor.instanceManage, {

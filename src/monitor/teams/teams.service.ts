@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RequestOrigin } from '../../platform/audit/audit.service.js';
 import { isoAt } from '../../platform/clock.js';
 import type { MonitorInstanceRow, MonitorTeamRow } from '../../platform/db/schema.js';
-import { MonitorAccess } from '../auth/access.js';
+import type { MonitorAccess } from '../auth/access.js';
 import type { MonitorPrincipal } from '../auth/monitor-principal.js';
 import type { MonitorContext } from '../context.js';
 import { MONITOR_TOPICS } from '../context.js';
@@ -26,11 +26,10 @@ const ROLE_LIST = TEAM_ROLES.join(', ');
  * deleted. Memberships change access, so every change to them is announced on the change feed; every change is audited.
  */
 export class TeamsService {
-  private readonly access: MonitorAccess;
-
-  constructor(private readonly ctx: MonitorContext) {
-    this.access = new MonitorAccess(ctx);
-  }
+  constructor(
+    private readonly ctx: MonitorContext,
+    private readonly access: MonitorAccess,
+  ) {}
 
   async list(principal: MonitorPrincipal, product: 'SDC' | 'SDS' | undefined): Promise<TeamList> {
     // vigil has Monitor teams only; Secure (SDS) has none.

@@ -2,7 +2,7 @@ import type { RequestOrigin } from '../../platform/audit/audit.service.js';
 import { isoAt } from '../../platform/clock.js';
 import { generateSecret } from '../../platform/crypto/secret-token.js';
 import type { MonitorInstanceRow, MonitorTeamRow, MonitorTokenRow, MonitorUserRow } from '../../platform/db/schema.js';
-import { MonitorAccess } from '../auth/access.js';
+import type { MonitorAccess } from '../auth/access.js';
 import type { MonitorPrincipal } from '../auth/monitor-principal.js';
 import { MONITOR_TOPICS, type MonitorContext } from '../context.js';
 import { monitorErrors } from '../errors.js';
@@ -26,11 +26,10 @@ const RESET_ATTEMPTS = 5;
  * administrator makes sure old values stay dead if the instance goes back to `ANY`.
  */
 export class MonitorTokensService {
-  private readonly access: MonitorAccess;
-
-  constructor(private readonly ctx: MonitorContext) {
-    this.access = new MonitorAccess(ctx);
-  }
+  constructor(
+    private readonly ctx: MonitorContext,
+    private readonly access: MonitorAccess,
+  ) {}
 
   /** The value of a token, created for the (user, team) if it has none yet. Audited as `monitor_token.view`. */
   async view(principal: MonitorPrincipal, target: TokenTarget, origin: RequestOrigin): Promise<TokenResponse> {

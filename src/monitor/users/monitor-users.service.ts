@@ -2,7 +2,7 @@ import type { Subject } from '../../iam/auth/principal.js';
 import type { RequestOrigin } from '../../platform/audit/audit.service.js';
 import { isoAt } from '../../platform/clock.js';
 import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../../platform/db/schema.js';
-import { MonitorAccess } from '../auth/access.js';
+import type { MonitorAccess } from '../auth/access.js';
 import type { MonitorPrincipal } from '../auth/monitor-principal.js';
 import { MONITOR_TOPICS, type MonitorContext } from '../context.js';
 import { monitorErrors } from '../errors.js';
@@ -51,7 +51,6 @@ interface Assessed {
  * the caller.
  */
 export class MonitorUsersService {
-  private readonly access: MonitorAccess;
   /**
    * `GET /api/user/me` answers from a memo keyed by the principal object. The authenticator replaces that object
    * whenever a change that could alter the answer is announced on the change feed (user, membership, team, instance,
@@ -60,9 +59,10 @@ export class MonitorUsersService {
    */
   private readonly meMemo = new WeakMap<MonitorPrincipal, UserEnvelope>();
 
-  constructor(readonly ctx: MonitorContext) {
-    this.access = new MonitorAccess(ctx);
-  }
+  constructor(
+    readonly ctx: MonitorContext,
+    private readonly access: MonitorAccess,
+  ) {}
 
   /** The memoised answer of {@link me} for this principal, if there is one (no await on the hot path). */
   memoisedMe(principal: MonitorPrincipal): UserEnvelope | undefined {
