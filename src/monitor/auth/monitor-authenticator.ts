@@ -13,6 +13,7 @@ import type { TeamRole } from '../roles.js';
 import type { MonitorTokenRefusal, MonitorTokenRefusals } from '../tokens/token-refusals.js';
 import type { Provisioner } from '../users/provisioning.js';
 import type { MonitorAccess } from './access.js';
+import { readStoredScope, scopeMatchers } from '../teams/scope.js';
 import type { MonitorPrincipal } from './monitor-principal.js';
 
 // Token resets, memberships, teams, instances and Monitor users; IAM's policies, users, service IDs and API keys.
@@ -248,7 +249,12 @@ function principalOf(
       name: instance.name,
       externalApiAuth: parseInstanceSettings(instance.settings).externalApiAuth,
     },
-    team: { id: team.id, name: team.name, isDefault: team.is_default === 1 },
+    team: {
+      id: team.id,
+      name: team.name,
+      isDefault: team.is_default === 1,
+      scope: scopeMatchers(readStoredScope(team.scope)),
+    },
     teamRole: role,
     isInstanceAdmin: admin,
     monitorUserId: user.id,

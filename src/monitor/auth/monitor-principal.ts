@@ -1,4 +1,5 @@
 import type { Principal } from '../../iam/auth/principal.js';
+import type { LabelMatcher } from '../../promql/ast.js';
 import type { TeamRole } from '../roles.js';
 
 /**
@@ -12,7 +13,16 @@ export interface MonitorPrincipal extends Principal {
     readonly name: string;
     readonly externalApiAuth: 'ANY' | 'IAM_ONLY';
   };
-  readonly team: { readonly id: number; readonly name: string; readonly isDefault: boolean };
+  readonly team: {
+    readonly id: number;
+    readonly name: string;
+    readonly isDefault: boolean;
+    /**
+     * The team's scope as Prometheus label matchers, to be added to every selector of every query and required of
+     * every series written (empty: everywhere).
+     */
+    readonly scope: readonly LabelMatcher[];
+  };
   readonly teamRole: TeamRole;
   readonly isInstanceAdmin: boolean;
   /** The Monitor user (Sysdig's integer id) of this identity in the instance. */

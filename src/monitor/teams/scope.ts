@@ -1,3 +1,5 @@
+import type { LabelMatcher } from '../../promql/ast.js';
+
 /**
  * A team's scope (Sysdig's `filter`): conditions on labels joined by `and`, e.g.
  * `kubernetes.namespace.name = "prod" and container.image starts with "nginx"`. It is parsed once, when a team is
@@ -13,13 +15,6 @@ export interface ScopeCondition {
   readonly label: string;
   readonly op: ScopeOperator;
   readonly values: readonly string[];
-}
-
-/** A Prometheus label matcher, as in `{name="value"}` or `{name=~"regex"}`. */
-export interface LabelMatcher {
-  readonly name: string;
-  readonly type: '=' | '!=' | '=~' | '!~';
-  readonly value: string;
 }
 
 /** A scope expression that does not parse; the message names the bad part and its position (1-based). */
