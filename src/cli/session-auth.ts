@@ -5,16 +5,16 @@ import { CliError, LOGIN_HINT } from './errors.js';
 import type { Session } from './session.js';
 
 /** Refresh when the access token has less than this left (IBM's CLI refreshes ahead of expiry too). */
-export const REFRESH_MARGIN_SECONDS = 300;
+const REFRESH_MARGIN_SECONDS = 300;
 
-export interface TokenClaims {
+interface TokenClaims {
   readonly iamId: string;
   readonly accountId: string;
   readonly user: string;
 }
 
 /** The claims the CLI shows (`vigil target`), read from the token the server just issued; nothing is verified here. */
-export function claimsOf(accessToken: string): TokenClaims {
+function claimsOf(accessToken: string): TokenClaims {
   const payload = accessToken.split('.')[1];
   if (!payload) throw new CliError('the server returned an access token that is not a JWT');
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {

@@ -1,6 +1,6 @@
 import { VigilConnectionError, apiErrorFrom } from './errors.js';
 
-export type Query = Record<string, string | number | boolean | undefined>;
+type Query = Record<string, string | number | boolean | undefined>;
 
 export interface RequestOptions {
   readonly query?: Query;

@@ -10,7 +10,7 @@ import { PoliciesClient } from './policies.js';
 import { UsersClient } from './users.js';
 
 /** Where Monitor API calls (`/api/…`) go: the instance, and optionally the team (else the user's default team). */
-export interface MonitorTarget {
+interface MonitorTarget {
   readonly instanceGuid: string;
   readonly teamId?: number;
 }

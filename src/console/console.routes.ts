@@ -6,7 +6,7 @@ import type { HttpServer } from '../platform/http/create-server.js';
 import { StaticFiles, type StaticFile } from './static-files.js';
 
 /** Where `npm run build` puts the console: dist/web at the package root (from src/console or dist/console). */
-export const DEFAULT_CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
+const DEFAULT_CONSOLE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** Paths that belong to an API: an unknown one is that API's 404, never the console's page. */
 const API_PREFIXES = ['/v1/', '/v2/', '/api/', '/identity/', '/auth/', '/docs', '/openapi.json', '/prometheus/'];

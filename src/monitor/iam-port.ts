@@ -32,6 +32,6 @@ export interface IamPort {
 }
 
 /** How a request's console session cookie fared: none sent, not a live session, missing CSRF token, or a principal. */
-export type SessionOutcome =
+type SessionOutcome =
   | { readonly outcome: 'none' | 'invalid' | 'csrf' }
   | { readonly outcome: 'ok'; readonly principal: Principal; readonly setCookie?: string };

@@ -17,11 +17,6 @@ export function higherRole(a: TeamRole | null, b: TeamRole | null): TeamRole | n
   return roleRank(a) >= roleRank(b) ? a : b;
 }
 
-/** True when `role` is at least `minimum`. */
-export function atLeast(role: TeamRole | null, minimum: TeamRole): boolean {
-  return roleRank(role) >= roleRank(minimum);
-}
-
 /** Sysdig system roles: an instance administrator is ROLE_CUSTOMER, everyone else ROLE_USER. */
 export const SYSTEM_ROLE = { admin: 'ROLE_CUSTOMER', user: 'ROLE_USER' } as const;
 

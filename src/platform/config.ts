@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 /** Levels pino accepts for VIGIL_LOG_LEVEL. */
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** vigil's configuration, read once from the environment and frozen. */

@@ -21,7 +21,7 @@ export interface LabelMatcher {
 /** `@ <timestamp>` as epoch milliseconds, or `@ start()` / `@ end()`, resolved by the evaluator. */
 export type AtModifier = number | 'start' | 'end';
 
-export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
+type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
 export type ComparisonOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
 export type SetOp = 'and' | 'or' | 'unless';
 export type BinaryOp = ArithmeticOp | ComparisonOp | SetOp;

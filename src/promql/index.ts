@@ -27,3 +27,14 @@ export { FUNCTIONS, getFunction, type FunctionDef } from './functions.js';
 export { compileLabelRegex } from './regex.js';
 export { parse, parseUnchecked, type ParseOptions } from './parse.js';
 export { print } from './printer.js';
+export { Engine, type EngineOptions } from './engine/engine.js';
+export {
+  EvaluationError,
+  type InstantSample,
+  type QueryResult,
+  type QueryValue,
+  type RangeResultSeries,
+} from './engine/result.js';
+export type { SelectRange, SeriesData, Storage } from './engine/storage.js';
+export type { FloatHistogram } from './engine/histograms/float-histogram.js';
+export type { Labels, Label } from './engine/labels.js';

@@ -71,7 +71,7 @@ function maskNewFunctions(query: string): string {
  * lezer's number token stops before a trailing dot (`2.`), which Go's number syntax allows. The dot is replaced by a
  * space of the same length, so the grammar sees `2 ` and every offset stays the same.
  */
-export function maskTrailingDots(query: string): string {
+function maskTrailingDots(query: string): string {
   const dots: number[] = [];
   scanCode(query, (i) => {
     if (query[i] !== '.') return;

@@ -11,7 +11,7 @@ import type { TestApp } from './test-app.js';
  * an instance with its default team, other teams, memberships and `sysdig-monitor` policies.
  */
 
-export const DEFAULT_TEAM_SETTINGS = {
+const DEFAULT_TEAM_SETTINGS = {
   theme: '#7BB0B2',
   show: 'host',
   defaultTeamRole: 'ROLE_TEAM_READ',

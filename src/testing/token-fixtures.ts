@@ -15,7 +15,7 @@ export const GENEROUS_LIMITS = {
 } as const;
 
 export const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
-export const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
 export const BX_BASIC = `Basic ${Buffer.from('bx:bx').toString('base64')}`;
 export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export const REFRESH_TOKEN_SHAPE = /^vigil_rt_[A-Za-z0-9]{36}$/;

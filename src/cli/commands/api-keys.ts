@@ -24,7 +24,7 @@ export async function resolveApiKey(client: VigilClient, nameOrId: string, owner
 }
 
 /** IBM's rows for a key, the value only right after creation. */
-export function printApiKey(ctx: CommandContext, key: ApiKeyBody): void {
+function printApiKey(ctx: CommandContext, key: ApiKeyBody): void {
   ctx.out.rows([
     ['ID', key.id],
     ['Name', key.name],
@@ -67,7 +67,7 @@ export function printApiKeyTable(ctx: CommandContext, keys: ApiKeyBody[]): void 
  * `--file`: the JSON IBM's CLI writes (tab-indented `{name, description, apikey, createdAt}`), owner-only, which
  * `vigil login --apikey @FILE` reads back.
  */
-export function writeKeyFile(ctx: CommandContext, file: string, key: ApiKeyBody): string {
+function writeKeyFile(ctx: CommandContext, file: string, key: ApiKeyBody): string {
   const target = path.resolve(ctx.io.cwd, file);
   const content = { name: key.name, description: key.description ?? '', apikey: key.apikey, createdAt: key.created_at };
   try {

@@ -9,7 +9,7 @@ import { FORCE } from './options.js';
 const LIST_HINT = 'run `vigil monitor instances`';
 
 /** An instance of the caller's account named by its GUID or its name (names are unique in an account). */
-export async function resolveInstance(ctx: CommandContext, nameOrGuid: string): Promise<InstanceBody> {
+async function resolveInstance(ctx: CommandContext, nameOrGuid: string): Promise<InstanceBody> {
   const instances = await ctx.spin('Listing instances', ctx.client().instances.list());
   const byGuid = instances.find((instance) => instance.guid === nameOrGuid);
   if (byGuid) return byGuid;

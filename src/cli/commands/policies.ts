@@ -51,7 +51,7 @@ async function roleIdsOf(client: VigilClient, serviceName: string, names: readon
 }
 
 /** The resource of a policy in a line: its attributes but the account (always the caller's), and its tags. */
-export function describeResources(policy: PolicyWire): string {
+function describeResources(policy: PolicyWire): string {
   return policy.resources
     .map((resource) => {
       const parts = resource.attributes

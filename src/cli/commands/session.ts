@@ -10,7 +10,7 @@ import type { Session } from '../session.js';
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
 /** `-a localhost:8080` → `http://localhost:8080`; a host without a scheme is https unless it is local. */
-export function normaliseEndpoint(raw: string): string {
+function normaliseEndpoint(raw: string): string {
   const trimmed = raw.trim().replace(/\/+$/, '');
   if (/^https?:\/\//i.test(trimmed)) return trimmed;
   const local = /^(localhost|127\.|\[::1\]|0\.0\.0\.0)/i.test(trimmed);

@@ -18,12 +18,9 @@ export const ActivitySchema = Type.Object(
 );
 export type ActivityBody = Static<typeof ActivitySchema>;
 
-export const ActionWhenLeakedSchema = Type.Union(
-  [Type.Literal('none'), Type.Literal('disable'), Type.Literal('delete')],
-  {
-    description: 'What to do when the key is found leaked (recorded; vigil does not scan for leaks).',
-  },
-);
+const ActionWhenLeakedSchema = Type.Union([Type.Literal('none'), Type.Literal('disable'), Type.Literal('delete')], {
+  description: 'What to do when the key is found leaked (recorded; vigil does not scan for leaks).',
+});
 
 export const ApiKeySchema = Type.Object(
   {
@@ -117,14 +114,15 @@ export const IfMatchHeadersSchema = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The entity_tag read before (required), or *.' })),
 });
 
-export const ApiKeySortSchema = Type.Union([
+const ApiKeySortSchema = Type.Union([
   Type.Literal('name'),
   Type.Literal('description'),
   Type.Literal('created_at'),
   Type.Literal('created_by'),
 ]);
 export type ApiKeySort = Static<typeof ApiKeySortSchema>;
-export const OrderSchema = Type.Union([Type.Literal('asc'), Type.Literal('desc')]);
+/** `asc` (the default) or `desc`: the order of a list of keys or service IDs. */
+export const OrderSchema = Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' });
 export type SortOrder = Static<typeof OrderSchema>;
 
 export const PageSizeSchema = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: '1–100.' });
@@ -143,7 +141,7 @@ export const ListApiKeysQuerySchema = Type.Object({
   ),
   type: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('serviceid')])),
   sort: Type.Optional(ApiKeySortSchema),
-  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+  order: Type.Optional(OrderSchema),
   include_history: Type.Optional(Type.Boolean({ description: 'Accepted; vigil keeps history in the audit log.' })),
   include_activity: Type.Optional(
     Type.Boolean({ description: 'Add `activity` (last use, use count) to each key (a vigil extension).' }),

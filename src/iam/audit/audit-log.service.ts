@@ -5,7 +5,7 @@ import { ACTIONS } from '../policies/roles.js';
 import { parseClientTime } from '../time.js';
 import type { AuditListBody, AuditQuery } from './audit.schema.js';
 
-export const DEFAULT_AUDIT_LIMIT = 100;
+const DEFAULT_AUDIT_LIMIT = 100;
 
 /**
  * The audit log as administrators read it: only their own account, newest first, filtered, paged by a cursor (the

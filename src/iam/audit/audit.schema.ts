@@ -13,7 +13,7 @@ export const AuditQuerySchema = Type.Object({
 });
 export type AuditQuery = Static<typeof AuditQuerySchema>;
 
-export const AuditEventSchema = Type.Object(
+const AuditEventSchema = Type.Object(
   {
     id: Type.String(),
     at: Type.String({ description: 'ISO 8601 with milliseconds.' }),
@@ -29,7 +29,6 @@ export const AuditEventSchema = Type.Object(
   },
   { title: 'AuditEvent' },
 );
-export type AuditEventBody = Static<typeof AuditEventSchema>;
 
 export const AuditListSchema = Type.Object({
   events: Type.Array(AuditEventSchema, { description: 'Newest first.' }),

@@ -15,7 +15,7 @@ export interface Principal {
   readonly credential: PrincipalCredential;
 }
 
-export type PrincipalCredential =
+type PrincipalCredential =
   | { readonly type: 'iam_token'; readonly apikeyId: string | null; readonly expiresAt: number }
   | {
       readonly type: 'monitor_token';

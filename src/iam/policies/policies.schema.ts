@@ -27,7 +27,7 @@ const TagSchema = Type.Object(
   { additionalProperties: true, title: 'ResourceTag' },
 );
 
-export const PolicySubjectSchema = Type.Object(
+const PolicySubjectSchema = Type.Object(
   {
     attributes: Type.Array(AttributeSchema, {
       minItems: 1,
@@ -38,7 +38,7 @@ export const PolicySubjectSchema = Type.Object(
   { additionalProperties: true, title: 'PolicySubject' },
 );
 
-export const PolicyResourceSchema = Type.Object(
+const PolicyResourceSchema = Type.Object(
   {
     attributes: Type.Array(AttributeSchema, {
       minItems: 1,
@@ -66,7 +66,7 @@ const RoleInputSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export const PolicyRoleSchema = Type.Object(
+const PolicyRoleSchema = Type.Object(
   {
     role_id: Type.String(),
     display_name: Type.String(),
@@ -159,11 +159,10 @@ export const PolicyStateBodySchema = Type.Object(
   { state: PolicyState },
   { title: 'PolicyStateRequest', description: '`deleted` removes the access at once; `active` restores it.' },
 );
-export type PolicyStateBody = Static<typeof PolicyStateBodySchema>;
 
 // --- /v2/authz ---------------------------------------------------------------------------------------------------
 
-export const AuthzRequestSchema = Type.Object(
+const AuthzRequestSchema = Type.Object(
   {
     request_id: Type.Optional(Type.String({ maxLength: 100, description: 'Echoed in the response.' })),
     subject: Type.Object({
@@ -187,7 +186,6 @@ export const AuthzRequestSchema = Type.Object(
   },
   { title: 'AuthzRequest' },
 );
-export type AuthzRequest = Static<typeof AuthzRequestSchema>;
 
 /** An array of up to 100 requests; a single request object is accepted too (the route wraps it first). */
 export const AuthzBodySchema = Type.Array(AuthzRequestSchema, {

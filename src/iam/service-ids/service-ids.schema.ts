@@ -4,6 +4,7 @@ import {
   ActivitySchema,
   ApiKeySchema,
   NewApiKeyBodySchema,
+  OrderSchema,
   PageSizeSchema,
   PageTokenSchema,
 } from '../api-keys/api-keys.schema.js';
@@ -72,7 +73,7 @@ const ShowGroupId = Type.Optional(Type.Boolean({ description: 'Include group_id 
 
 export const ShowGroupIdQuerySchema = Type.Object({ show_group_id: ShowGroupId });
 
-export const ServiceIdSortSchema = Type.Union([
+const ServiceIdSortSchema = Type.Union([
   Type.Literal('name'),
   Type.Literal('description'),
   Type.Literal('created_at'),
@@ -89,7 +90,7 @@ export const ListServiceIdsQuerySchema = Type.Object({
   pagesize: Type.Optional(PageSizeSchema),
   pagetoken: Type.Optional(PageTokenSchema),
   sort: Type.Optional(ServiceIdSortSchema),
-  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+  order: Type.Optional(OrderSchema),
   include_history: Type.Optional(Type.Boolean({ description: 'Accepted; vigil keeps history in the audit log.' })),
   show_group_id: ShowGroupId,
 });

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export const SESSION_COOKIE = 'vigil_session';
-export const CSRF_HEADER = 'x-csrf-token';
+const SESSION_COOKIE = 'vigil_session';
+const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** The value of the `vigil_session` cookie of a request (the first one, if several are sent), or undefined. */

@@ -8,7 +8,6 @@ export const LoginBodySchema = Type.Object(
   },
   { title: 'Login' },
 );
-export type LoginBody = Static<typeof LoginBodySchema>;
 
 export const SessionSchema = Type.Object(
   {

@@ -16,9 +16,9 @@ import type { SessionBody } from './sessions.schema.js';
 /** A session ends after 8 hours without use (DESIGN.md, Credentials)… */
 export const SESSION_IDLE_TTL_MS = 8 * 3600 * 1000;
 /** …and in any case 7 days after sign-in, however busy. */
-export const SESSION_ABSOLUTE_TTL_MS = 7 * 24 * 3600 * 1000;
+const SESSION_ABSOLUTE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Use is written at most this often per session, so that a request costs no write. */
-export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
 /** A valid session cookie, resolved. */
 export interface SessionAuth {

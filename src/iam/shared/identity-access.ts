@@ -2,7 +2,7 @@ import type { Subject } from '../auth/principal.js';
 import type { IamContext } from '../context.js';
 
 /** The service name IBM gives the identity service in policies (`serviceName: iam-identity`). */
-export const IDENTITY_SERVICE = 'iam-identity';
+const IDENTITY_SERVICE = 'iam-identity';
 
 /**
  * May the subject perform an identity action in its own account? Account administrators may; anyone else (and every

@@ -21,7 +21,7 @@ export function decodePageToken(token: string | undefined): number {
   return Number(match[1]);
 }
 
-export function encodePageToken(offset: number): string {
+function encodePageToken(offset: number): string {
   return Buffer.from(`o=${offset}`).toString('base64url');
 }
 

@@ -8,7 +8,7 @@ interface Pending {
   writtenAt: number;
 }
 
-export const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
+const ACTIVITY_WRITE_INTERVAL_MS = 60_000;
 
 /**
  * Counts API-key authentications in memory and writes them at most once a minute per key, so that a busy key does not

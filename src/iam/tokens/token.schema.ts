@@ -42,7 +42,7 @@ export const TokenResponseSchema = Type.Object(
 );
 export type TokenResponse = Static<typeof TokenResponseSchema>;
 
-export const JwkSchema = Type.Object(
+const JwkSchema = Type.Object(
   {
     kty: Type.String(),
     n: Type.String(),
@@ -74,7 +74,7 @@ export const OpenIdConfigurationSchema = Type.Object(
 export type OpenIdConfiguration = Static<typeof OpenIdConfigurationSchema>;
 
 /** `GET /v1/admin/signing-keys`: public facts about the signing keys, never private material. */
-export const SigningKeyInfoSchema = Type.Object(
+const SigningKeyInfoSchema = Type.Object(
   {
     kid: Type.String(),
     alg: Type.String(),
@@ -85,7 +85,6 @@ export const SigningKeyInfoSchema = Type.Object(
   },
   { additionalProperties: false, title: 'SigningKey' },
 );
-export type SigningKeyInfo = Static<typeof SigningKeyInfoSchema>;
 
 export const SigningKeyListSchema = Type.Object(
   { keys: Type.Array(SigningKeyInfoSchema) },

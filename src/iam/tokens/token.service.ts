@@ -14,8 +14,8 @@ import type { SigningKeys } from './signing-keys.service.js';
 import type { TokenForm, TokenResponse } from './token.schema.js';
 
 const REFUSAL_AUDIT_INTERVAL_MS = 60_000;
-export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
-export const TOKEN_SCOPE = 'ibm openid';
+const REFRESH_TOKEN_TTL_MS = 30 * 24 * 3600 * 1000;
+const TOKEN_SCOPE = 'ibm openid';
 
 /** A token request as the route hands it over: the form, the Authorization header and where it came from. */
 export interface TokenRequest {

@@ -14,7 +14,7 @@ export interface LockoutPolicy {
   readonly forgetAfterMs: number;
 }
 
-export const SIGNIN_LOCKOUT: LockoutPolicy = {
+const SIGNIN_LOCKOUT: LockoutPolicy = {
   threshold: 10,
   firstWaitMs: 60_000,
   maxWaitMs: 15 * 60_000,

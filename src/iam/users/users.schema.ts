@@ -46,7 +46,6 @@ export const ListUsersQuerySchema = Type.Object({
     Type.Integer({ minimum: 0, description: 'Offset of the first user, as found in the `next` link.' }),
   ),
 });
-export type ListUsersQuery = Static<typeof ListUsersQuerySchema>;
 
 export const UserListSchema = Type.Object({
   users: Type.Array(UserSchema),
@@ -64,4 +63,3 @@ export const ChangePasswordBodySchema = Type.Object({
   current_password: Type.String({ minLength: 1, maxLength: 1024 }),
   new_password: Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters.' }),
 });
-export type ChangePasswordBody = Static<typeof ChangePasswordBodySchema>;

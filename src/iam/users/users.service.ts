@@ -33,7 +33,7 @@ export interface SessionRevoker {
   ): Promise<void>;
 }
 
-export const MIN_PASSWORD_LENGTH = 8;
+const MIN_PASSWORD_LENGTH = 8;
 /** The password hash of a user who has none (pending): not an scrypt hash, so nothing ever verifies against it. */
 const NO_PASSWORD = 'none';
 // The same rule as VIGIL_ADMIN_EMAIL: something@somewhere; deliverability is not vigil's concern.
@@ -349,7 +349,7 @@ export class UsersService {
 }
 
 /** The only way a user leaves the service: no password hash, IBM's timestamp form. */
-export function toUserBody(row: UserRow, lockedUntil?: string): UserBody {
+function toUserBody(row: UserRow, lockedUntil?: string): UserBody {
   return {
     iam_id: row.iam_id,
     id: row.iam_id,

@@ -14,10 +14,10 @@ import type { InstanceChanges } from './instances.repository.js';
 import type { CreateInstanceBody, InstanceBody, InstanceListBody, UpdateInstanceBody } from './instances.schema.js';
 
 /** The region label of instances created without one: vigil runs wherever it is deployed. */
-export const DEFAULT_REGION = 'local';
+const DEFAULT_REGION = 'local';
 
 /** The name of the instance the first start creates, so the quick start has somewhere to send metrics. */
-export const FIRST_START_INSTANCE = 'default';
+const FIRST_START_INSTANCE = 'default';
 
 /**
  * Monitoring instances of an account. Creating, changing and deleting one needs `instanceManage` on `sysdig-monitor`

@@ -7,8 +7,8 @@ import type { LabelMatcher } from '../../promql/ast.js';
  * added to every selector, so no query can reach data outside the team's scope. An empty scope means everywhere.
  */
 
-export const SCOPE_OPERATORS = ['=', '!=', 'in', 'not in', 'contains', 'not contains', 'starts with'] as const;
-export type ScopeOperator = (typeof SCOPE_OPERATORS)[number];
+const SCOPE_OPERATORS = ['=', '!=', 'in', 'not in', 'contains', 'not contains', 'starts with'] as const;
+type ScopeOperator = (typeof SCOPE_OPERATORS)[number];
 
 /** One condition of a scope: `label op values` (one value except for `in` and `not in`). */
 export interface ScopeCondition {
@@ -31,8 +31,8 @@ export class ScopeSyntaxError extends Error {
 
 // Generous for a hand-written scope and small enough that a scope never makes the matcher list large.
 export const MAX_SCOPE_LENGTH = 4096;
-export const MAX_SCOPE_CONDITIONS = 50;
-export const MAX_IN_VALUES = 100;
+const MAX_SCOPE_CONDITIONS = 50;
+const MAX_IN_VALUES = 100;
 
 type TokenKind = 'word' | 'string' | 'op' | 'lparen' | 'rparen' | 'comma' | 'end';
 

@@ -29,7 +29,7 @@ export const NEW_TEAM_SETTINGS: TeamSettings = {
   namespaceFilters: { ibmPlatformMetrics: null },
 };
 
-export const DEFAULT_TEAM_NAME = 'Monitor Operations';
+const DEFAULT_TEAM_NAME = 'Monitor Operations';
 
 /** Monitor Operations sees everything and may use everything (IBM's default team). */
 export const DEFAULT_TEAM_SETTINGS: TeamSettings = {

@@ -10,7 +10,7 @@ import { MAX_SCOPE_LENGTH } from './scope.js';
 
 const ms = (description: string) => Type.Integer({ description: `${description}, ms since the epoch` });
 
-export const EntryPointSchema = Type.Object(
+const EntryPointSchema = Type.Object(
   {
     module: Type.String({ minLength: 1, maxLength: 64, description: 'Explore, Dashboards, Overview…' }),
     selection: Type.Optional(Type.Union([Type.String({ maxLength: 256 }), Type.Null()])),
@@ -18,11 +18,11 @@ export const EntryPointSchema = Type.Object(
   { title: 'TeamEntryPoint' },
 );
 
-export const NamespaceFiltersSchema = Type.Object({
+const NamespaceFiltersSchema = Type.Object({
   ibmPlatformMetrics: Type.Union([Type.String({ maxLength: MAX_SCOPE_LENGTH }), Type.Null()]),
 });
 
-export const UserRoleSchema = Type.Object(
+const UserRoleSchema = Type.Object(
   {
     userId: Type.Integer({ description: 'The Monitor user id (as `GET /api/users` lists it).' }),
     userName: Type.String({ description: 'The username (email) of that user.' }),
@@ -32,7 +32,7 @@ export const UserRoleSchema = Type.Object(
   { title: 'TeamUserRole' },
 );
 
-export const TeamSchema = Type.Object(
+const TeamSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer({ description: 'Bumped on every change; PUT must send the current one.' }),
@@ -72,7 +72,7 @@ export type TeamEnvelope = Static<typeof TeamEnvelopeSchema>;
 export const TeamListSchema = Type.Object({ teams: Type.Array(TeamSchema) }, { title: 'TeamList' });
 export type TeamList = Static<typeof TeamListSchema>;
 
-export const LightTeamSchema = Type.Object(
+const LightTeamSchema = Type.Object(
   {
     id: Type.Integer(),
     version: Type.Integer(),

@@ -15,7 +15,7 @@ export const TokenResponseSchema = Type.Object(
 export type TokenResponse = Static<typeof TokenResponseSchema>;
 
 /** The longest grace period a reset may give the old value: one day. */
-export const MAX_GRACE_SECONDS = 86_400;
+const MAX_GRACE_SECONDS = 86_400;
 
 // No body at all is allowed (Fastify validates a missing body as null).
 export const ResetTokenBodySchema = Type.Union([
@@ -35,7 +35,6 @@ export const ResetTokenBodySchema = Type.Union([
     { additionalProperties: false },
   ),
 ]);
-export type ResetTokenBody = Static<typeof ResetTokenBodySchema>;
 
 export const MemberTokenParamsSchema = Type.Object({
   username: Type.String({
@@ -45,4 +44,3 @@ export const MemberTokenParamsSchema = Type.Object({
   }),
   teamId: Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'The team, in the caller’s instance.' }),
 });
-export type MemberTokenParams = Static<typeof MemberTokenParamsSchema>;

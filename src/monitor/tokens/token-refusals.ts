@@ -2,7 +2,7 @@ import type { RequestOrigin } from '../../platform/audit/audit.service.js';
 import type { MonitorContext } from '../context.js';
 
 /** Why a Monitor API token was refused; recorded in the audit log, never told to the client (always the same 401). */
-export type MonitorTokenRefusalReason =
+type MonitorTokenRefusalReason =
   'malformed' | 'unknown' | 'grace_expired' | 'owner_inactive' | 'team_gone' | 'no_role' | 'iam_only';
 
 /** A refused Monitor API token: what is known about it. Never the value or its hash. */

@@ -28,17 +28,17 @@ const userFields = {
 };
 
 /** A user as `GET /api/users` lists it. */
-export const MonitorUserSchema = Type.Object(userFields, { title: 'MonitorUser' });
+const MonitorUserSchema = Type.Object(userFields, { title: 'MonitorUser' });
 export type MonitorUserBody = Static<typeof MonitorUserSchema>;
 
-export const TeamRoleSchema = Type.Object({
+const TeamRoleSchema = Type.Object({
   teamId: Type.Integer(),
   teamName: Type.String(),
   role: Type.String({ description: 'ROLE_TEAM_READ, ROLE_TEAM_STANDARD, ROLE_TEAM_EDIT or ROLE_TEAM_MANAGER.' }),
 });
 
 /** A single user, with its instance ("customer") and its effective role in each team. */
-export const MonitorUserDetailSchema = Type.Object(
+const MonitorUserDetailSchema = Type.Object(
   {
     ...userFields,
     customer: Type.Object({

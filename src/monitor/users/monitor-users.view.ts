@@ -5,7 +5,7 @@ import type { MonitorUserBody, MonitorUserDetailBody } from './monitor-users.sch
  * vigil enforces no agent limit; clients print `customerSettings.plan.maxAgents` as an integer, so it is reported as
  * Java's Integer.MAX_VALUE (Sysdig's backend is Java) rather than as a number that looks like a real limit.
  */
-export const UNLIMITED_AGENTS = 2_147_483_647;
+const UNLIMITED_AGENTS = 2_147_483_647;
 
 export interface TeamRoleView {
   readonly teamId: number;

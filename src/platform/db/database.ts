@@ -4,14 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config.js';
-import * as m0001 from './migrations/0001-iam.js';
-import * as m0002 from './migrations/0002-policy-uniqueness.js';
-import * as m0003 from './migrations/0003-monitor.js';
-import * as m0004 from './migrations/0004-console-sessions.js';
-import * as m0005 from './migrations/0005-signin-lockout.js';
+import { up as up0001 } from './migrations/0001-iam.js';
+import { up as up0002 } from './migrations/0002-policy-uniqueness.js';
+import { up as up0003 } from './migrations/0003-monitor.js';
+import { up as up0004 } from './migrations/0004-console-sessions.js';
+import { up as up0005 } from './migrations/0005-signin-lockout.js';
 import type { Database, Db } from './schema.js';
 
-export type Dialect = 'sqlite' | 'postgres';
+type Dialect = 'sqlite' | 'postgres';
 
 /** An open database: the Kysely instance, which dialect it speaks, and how to close it. */
 export interface DatabaseHandle {
@@ -57,11 +57,11 @@ export function openDatabase(config: Config['database'], options: { searchPath?:
 }
 
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> }> = {
-  '0001-iam': m0001,
-  '0002-policy-uniqueness': m0002,
-  '0003-monitor': m0003,
-  '0004-console-sessions': m0004,
-  '0005-signin-lockout': m0005,
+  '0001-iam': { up: up0001 },
+  '0002-policy-uniqueness': { up: up0002 },
+  '0003-monitor': { up: up0003 },
+  '0004-console-sessions': { up: up0004 },
+  '0005-signin-lockout': { up: up0005 },
 };
 
 class StaticMigrations implements MigrationProvider {

@@ -4,13 +4,13 @@ import type { Generated, Insertable, Kysely, Selectable, Updateable } from 'kyse
  * Every table, typed once. Timestamps are ISO 8601 text (they sort as text on both dialects), booleans are 0/1
  * integers and structured values are JSON text, so that one set of queries runs on SQLite and PostgreSQL alike.
  */
-export interface AccountsTable {
+interface AccountsTable {
   id: string;
   name: string;
   created_at: string;
 }
 
-export interface UsersTable {
+interface UsersTable {
   iam_id: string;
   account_id: string;
   email: string;
@@ -24,7 +24,7 @@ export interface UsersTable {
   password_changed_at: string;
 }
 
-export interface ServiceIdsTable {
+interface ServiceIdsTable {
   id: string;
   iam_id: string;
   account_id: string;
@@ -39,7 +39,7 @@ export interface ServiceIdsTable {
   modified_at: string;
 }
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: string;
   account_id: string;
   /** The owner: a user's or a service ID's iam_id. */
@@ -76,7 +76,7 @@ export interface RefreshTokensTable {
   revoked: number;
 }
 
-export interface SigningKeysTable {
+interface SigningKeysTable {
   kid: string;
   alg: string;
   /** PKCS#8 PEM sealed under the master key. */
@@ -108,7 +108,7 @@ export interface PoliciesTable {
   last_modified_by_id: string;
 }
 
-export interface AuditEventsTable {
+interface AuditEventsTable {
   seq: Generated<number>;
   id: string;
   account_id: string | null;
@@ -125,12 +125,12 @@ export interface AuditEventsTable {
   details: string;
 }
 
-export interface SettingsTable {
+interface SettingsTable {
   key: string;
   value: string;
 }
 
-export interface MonitorInstancesTable {
+interface MonitorInstancesTable {
   guid: string;
   account_id: string;
   name: string;
@@ -177,7 +177,7 @@ export interface MonitorUsersTable {
   modified_at: string;
 }
 
-export interface MonitorMembershipsTable {
+interface MonitorMembershipsTable {
   team_id: number;
   user_id: number;
   role: string;
@@ -196,7 +196,7 @@ export interface MonitorTokensTable {
   reset_at: string | null;
 }
 
-export interface ConsoleSessionsTable {
+interface ConsoleSessionsTable {
   id: string;
   /** HMAC-SHA256 of the cookie value under the pepper; the value itself is never stored. */
   token_index: string;
@@ -210,7 +210,7 @@ export interface ConsoleSessionsTable {
   revoked_at: string | null;
 }
 
-export interface SigninFailuresTable {
+interface SigninFailuresTable {
   iam_id: string;
   failures: number;
   lockouts: number;

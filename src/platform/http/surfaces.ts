@@ -11,7 +11,7 @@ export interface Surface {
 }
 
 /** vigil's own shape, for routes of no other surface (health, admin, docs). */
-export const defaultRenderer: ErrorRenderer = (error, request) => ({
+const defaultRenderer: ErrorRenderer = (error, request) => ({
   error: error.code,
   message: error.message,
   request_id: request.id,

@@ -56,8 +56,3 @@ export class SeriesCollector {
     return [...this.byKey.values()];
   }
 }
-
-/** Series that no step has a value for are left out of results. */
-export function hasAnyValue(series: StepSeries): boolean {
-  return series.present.some((p) => p !== 0);
-}

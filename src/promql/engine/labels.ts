@@ -48,10 +48,6 @@ export function dropLabels(labels: Labels, names: ReadonlySet<string>): Labels {
   return labels.some((label) => names.has(label.name)) ? labels.filter((label) => !names.has(label.name)) : labels;
 }
 
-export function keepLabels(labels: Labels, names: ReadonlySet<string>): Labels {
-  return labels.filter((label) => names.has(label.name));
-}
-
 export function dropMetricName(labels: Labels): Labels {
   return labels.length > 0 && labels[0]?.name === METRIC_NAME
     ? labels.slice(1)
@@ -75,10 +71,6 @@ export function compareLabels(a: Labels, b: Labels): number {
     if (x.value !== y.value) return x.value < y.value ? -1 : 1;
   }
   return a.length - b.length;
-}
-
-export function labelsEqual(a: Labels, b: Labels): boolean {
-  return a.length === b.length && compareLabels(a, b) === 0;
 }
 
 /** `{__name__="up", job="api"}` as Prometheus prints a label set in errors. */

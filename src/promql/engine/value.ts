@@ -8,7 +8,6 @@ export type Value =
   | { readonly kind: 'matrix'; readonly series: readonly RangeSeries[] }
   | { readonly kind: 'string'; readonly value: string };
 
-export type VectorValue = Extract<Value, { kind: 'vector' }>;
 export type ScalarValue = Extract<Value, { kind: 'scalar' }>;
 
 export function scalarOf(count: number, value: number): ScalarValue {

@@ -22,7 +22,7 @@ export function matches(expectation: Expectation, text: string): boolean {
  * A Go (RE2) pattern as a JavaScript RegExp. The scripts' patterns use only syntax the two share; a leading flag
  * group such as `(?i)` becomes a JavaScript flag, and RE2's `\A`/`\z` become `^`/`$`.
  */
-export function goRegExp(pattern: string): RegExp {
+function goRegExp(pattern: string): RegExp {
   const flags = /^\(\?([imsU]+)\)/.exec(pattern);
   const body = (flags ? pattern.slice(flags[0].length) : pattern).replaceAll('\\A', '^').replaceAll('\\z', '$');
   return new RegExp(body, (flags?.[1] ?? '').replaceAll('U', ''));
@@ -54,7 +54,7 @@ export function checkAnnotations(check: Check, result: QueryResult): string | nu
 }
 
 /** util/almost.Equal with upstream's epsilon: a relative difference under 1e-6; NaN equals NaN. */
-export function almostEqual(a: number, b: number, epsilon = 1e-6): boolean {
+function almostEqual(a: number, b: number, epsilon = 1e-6): boolean {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
   if (a === b) return true;
   const minNormal = 2.2250738585072014e-308;

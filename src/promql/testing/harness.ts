@@ -36,7 +36,7 @@ export interface EvalOutcome {
 }
 
 /** The engine settings of upstream's NewTestEngine. */
-export const TEST_ENGINE_OPTIONS: EngineOptions = {
+const TEST_ENGINE_OPTIONS: EngineOptions = {
   lookbackDelta: 5 * 60_000,
   maxSamples: 10_000,
   timeout: 100_000,

@@ -9,7 +9,7 @@ import { StringSyntaxError, parseDuration, unquoteString } from '../literals.js'
  * epoch, where upstream's test storage starts.
  */
 
-export type ExpectKind = 'fail' | 'warn' | 'no_warn' | 'info' | 'no_info' | 'ordered';
+type ExpectKind = 'fail' | 'warn' | 'no_warn' | 'info' | 'no_info' | 'ordered';
 
 export interface Expectation {
   readonly kind: ExpectKind;
@@ -29,7 +29,7 @@ export interface LoadCommand {
   readonly series: readonly string[];
 }
 
-export interface ClearCommand {
+interface ClearCommand {
   readonly kind: 'clear';
   readonly line: number;
 }
@@ -68,7 +68,7 @@ const EXPECT_RANGE = /^expect range vector\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.
 const LOAD = /^load(?:_(with_nhcb))?\s+(.+?)$/;
 
 /** Thrown for a script this reader cannot follow, with its line number. */
-export class ScriptError extends Error {}
+class ScriptError extends Error {}
 
 function time(text: string, line: number): number {
   const ms = parseDuration(text.trim());

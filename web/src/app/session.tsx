@@ -2,7 +2,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { VigilApiError } from '../../../src/client/errors.js';
 import { VigilClient } from '../../../src/client/vigil-client.js';
 
-export interface SessionUser {
+interface SessionUser {
   readonly iam_id: string;
   readonly email: string;
   readonly name: string;

@@ -6,7 +6,7 @@ import { useAction } from '../app/use-api.js';
 import { copyText, downloadFile } from './copy.js';
 
 /** The file `vigil login --apikey @FILE` and IBM's CLI read: tab-indented `{name, description, apikey, createdAt}`. */
-export function apiKeyFile(key: ApiKeyBody): string {
+function apiKeyFile(key: ApiKeyBody): string {
   const content = { name: key.name, description: key.description ?? '', apikey: key.apikey, createdAt: key.created_at };
   return `${JSON.stringify(content, null, '\t')}\n`;
 }

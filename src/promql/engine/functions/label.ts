@@ -43,7 +43,7 @@ function isValidLabelName(name: string): boolean {
  * `${name}` delimits it; a name of digits without a leading zero is a group number; an unknown or non-participating
  * group expands to nothing; a `$` not followed by a name is kept as is.
  */
-export function expandTemplate(template: string, match: RegExpExecArray): string {
+function expandTemplate(template: string, match: RegExpExecArray): string {
   let out = '';
   let i = 0;
   while (i < template.length) {

@@ -9,9 +9,6 @@ import {
 import { reconcileZeroBuckets, type ZeroBucketState } from './zero-bucket.js';
 
 /** Prometheus's error for adding or subtracting an exponential and a custom-bucket histogram. */
-export const MIXED_SCHEMAS_MESSAGE =
-  'cannot apply this operation on histograms with a mix of exponential and custom bucket schemas';
-
 /**
  * The outcome of adding or subtracting two histograms. `counterResetCollision`: one operand said `reset`, the other
  * `not_reset` (Prometheus warns). `nhcbBoundsReconciled`: two custom-bucket histograms had different bounds and the

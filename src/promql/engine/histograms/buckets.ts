@@ -139,7 +139,7 @@ export interface Bucket {
  * The positive buckets ascending (away from zero), or the negative ones descending (also away from zero), with their
  * bounds; negative buckets have negated bounds, so lower < upper always holds.
  */
-export function sideBuckets(h: FloatHistogram, positive: boolean): Bucket[] {
+function sideBuckets(h: FloatHistogram, positive: boolean): Bucket[] {
   const side = positive
     ? decodeSide(h.positiveSpans, h.positiveBuckets)
     : decodeSide(h.negativeSpans, h.negativeBuckets);

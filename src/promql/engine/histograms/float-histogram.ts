@@ -40,8 +40,8 @@ export interface FloatHistogram {
   readonly customValues: readonly number[];
 }
 
-export const EXPONENTIAL_SCHEMA_MIN = -4;
-export const EXPONENTIAL_SCHEMA_MAX = 8;
+const EXPONENTIAL_SCHEMA_MIN = -4;
+const EXPONENTIAL_SCHEMA_MAX = 8;
 export const CUSTOM_BUCKETS_SCHEMA = -53;
 
 const EMPTY: FloatHistogram = {
@@ -74,20 +74,4 @@ export function isExponentialSchema(schema: number): boolean {
 /** Whether two custom bound lists are the same (compared as numbers, so a NaN bound never matches). */
 export function customBoundsMatch(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-/**
- * Whether any count, the sum or a custom bound is infinite: a sum of histograms that overflowed float64 (avg then
- * switches to an incremental mean, as Prometheus does).
- */
-export function hasOverflow(h: FloatHistogram): boolean {
-  const inf = (v: number) => v === Infinity || v === -Infinity;
-  return (
-    inf(h.zeroCount) ||
-    inf(h.count) ||
-    inf(h.sum) ||
-    h.positiveBuckets.some(inf) ||
-    h.negativeBuckets.some(inf) ||
-    h.customValues.some(inf)
-  );
 }

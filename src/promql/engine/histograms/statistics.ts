@@ -50,7 +50,7 @@ export function histogramStddev(h: FloatHistogram): number {
  * `quantile-nan-skew`: NaN observations exist and skew the estimate;
  * `fraction-nans`: NaN observations exist and are left out of the fraction.
  */
-export type EstimateInfo = 'quantile-nan-result' | 'quantile-nan-skew' | 'fraction-nans';
+type EstimateInfo = 'quantile-nan-result' | 'quantile-nan-skew' | 'fraction-nans';
 
 export interface Estimate {
   readonly value: number;

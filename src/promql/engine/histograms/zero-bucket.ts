@@ -67,7 +67,7 @@ export function zeroCountForThreshold(
  * returns it): the buckets inside are removed, their counts having moved to the zero count. Like Prometheus, this
  * also drops every other empty bucket of `h`.
  */
-export function widenZeroBucket(h: ZeroBucketState, zeroCount: number, zeroComp: number, threshold: number): void {
+function widenZeroBucket(h: ZeroBucketState, zeroCount: number, zeroComp: number, threshold: number): void {
   h.zeroThreshold = threshold;
   h.zeroCount = zeroCount;
   h.zeroComp = zeroComp;
@@ -82,7 +82,7 @@ export function widenZeroBucket(h: ZeroBucketState, zeroCount: number, zeroComp:
 }
 
 /** Removes the buckets whose count (and compensation) is zero. */
-export function dropEmpty(side: Side): void {
+function dropEmpty(side: Side): void {
   let out = 0;
   for (let i = 0; i < side.indices.length; i++) {
     if (side.counts[i] === 0 && (side.comps?.[i] ?? 0) === 0) continue;

@@ -6,7 +6,7 @@ import type { Session } from '../../app/session.js';
 export const MONITOR_SERVICE = 'sysdig-monitor';
 
 /** The resource attribute that limits a policy to one Monitor team (its numeric id, as a string). */
-export const TEAM_ATTRIBUTE = 'sysdigTeam';
+const TEAM_ATTRIBUTE = 'sysdigTeam';
 
 export type SubjectKind = 'user' | 'serviceid';
 

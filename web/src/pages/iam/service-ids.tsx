@@ -12,7 +12,7 @@ import { EmptyState, ErrorNotice, LoadedView, PageHeader } from '../../component
 import { ResourceTable, type Column } from '../../components/resource-table.js';
 import { StateTags } from '../../components/status-tags.js';
 
-export function serviceIdPath(sid: Pick<ServiceIdBody, 'id'>): string {
+function serviceIdPath(sid: Pick<ServiceIdBody, 'id'>): string {
   return `/iam/serviceids/${encodeURIComponent(sid.id)}`;
 }
 
