@@ -4,7 +4,7 @@ import { Engine } from '../src/promql/engine/engine.js';
 import { labelsFrom, type Labels } from '../src/promql/engine/labels.js';
 import { MemoryStorage } from '../src/promql/testing/memory-storage.js';
 import type { QueryValue } from '../src/promql/engine/result.js';
-import type { SelectRange, SeriesData, Storage } from '../src/promql/engine/storage.js';
+import type { Querier, QuerierOptions, SelectHints, Storage, TimeRange } from '../src/promql/engine/storage.js';
 
 /**
  * Benchmark 4: the PromQL engine alone, on data held in memory, so that the figures are the engine's cost (selection,
@@ -52,10 +52,21 @@ class CountingStorage implements Storage {
     this.series++;
   }
 
-  async select(matchers: readonly LabelMatcher[], range: SelectRange): Promise<readonly SeriesData[]> {
-    const out = await this.store.select(matchers, range);
-    for (const series of out) this.samplesRead += series.timestamps.length;
-    return out;
+  async querier(range: TimeRange, options?: QuerierOptions): Promise<Querier> {
+    const inner = await this.store.querier(range, options);
+    return {
+      select: async (matchers: readonly LabelMatcher[], selectRange: TimeRange, hints?: SelectHints) => {
+        const out = await inner.select(matchers, selectRange, hints);
+        for (const series of out) {
+          this.samplesRead += series.floats.timestamps.length + (series.histograms?.timestamps.length ?? 0);
+        }
+        return out;
+      },
+      labelNames: (matchers, limit) => inner.labelNames(matchers, limit),
+      labelValues: (name, matchers, limit) => inner.labelValues(name, matchers, limit),
+      series: (matchers, limit) => inner.series(matchers, limit),
+      close: () => inner.close(),
+    };
   }
 }
 

@@ -35,6 +35,15 @@ export {
   type QueryValue,
   type RangeResultSeries,
 } from './engine/result.js';
-export type { SelectRange, SeriesData, Storage } from './engine/storage.js';
+export type {
+  FloatSamples,
+  HistogramSamples,
+  Querier,
+  QuerierOptions,
+  SelectHints,
+  SeriesSamples,
+  Storage,
+  TimeRange,
+} from './engine/storage.js';
 export type { FloatHistogram } from './engine/histograms/float-histogram.js';
 export type { Labels, Label } from './engine/labels.js';

@@ -3,9 +3,9 @@ import { ManualClock } from '../../platform/clock.js';
 import { describe, it } from 'node:test';
 import { Engine, type EngineOptions } from './engine.js';
 import { labelsFrom, type Labels } from './labels.js';
-import { compileMatchers } from './matchers.js';
 import { EvaluationError, type QueryValue } from './result.js';
-import type { SeriesData, Storage } from './storage.js';
+import { MemoryStorage } from '../testing/memory-storage.js';
+import type { Querier, QuerierOptions, Storage, TimeRange } from './storage.js';
 
 const MINUTE = 60_000;
 
@@ -15,30 +15,48 @@ interface Fixture {
   readonly samples: readonly (readonly [number, number | 'stale'])[];
 }
 
-/** A store over fixed series that counts its selects and can be slowed down, to test the engine against. */
+/**
+ * A store over fixed series (the in-memory one) that counts its queriers and selects, and runs a hook while a select is
+ * under way (a test advances its clock or cancels the query there).
+ */
 class FixedStorage implements Storage {
   selects = 0;
-  private readonly data: SeriesData[];
+  readonly ranges: TimeRange[] = [];
+  closed = 0;
+  private readonly memory = new MemoryStorage();
 
   constructor(
     fixtures: readonly Fixture[],
-    /** Runs while a select is under way: a test advances its clock or cancels the query there. */
     private readonly duringSelect: () => void = () => undefined,
   ) {
-    this.data = fixtures.map((f) => ({
-      labels: labelsFrom(f.labels),
-      timestamps: Float64Array.from(f.samples, ([t]) => t),
-      values: Float64Array.from(f.samples, ([, v]) => (v === 'stale' ? Number.NaN : v)),
-      stale: Uint8Array.from(f.samples, ([, v]) => (v === 'stale' ? 1 : 0)),
-    }));
+    for (const f of fixtures) {
+      this.memory.appendSamples(
+        labelsFrom(f.labels),
+        f.samples.map(([t]) => t),
+        f.samples.map(([, v]) => (v === 'stale' ? Number.NaN : v)),
+        f.samples.map(([, v]) => (v === 'stale' ? 1 : 0)),
+      );
+    }
   }
 
-  async select(...[matchers]: Parameters<Storage['select']>): Promise<readonly SeriesData[]> {
-    this.selects++;
-    this.duringSelect();
-    await Promise.resolve();
-    const test = compileMatchers(matchers);
-    return this.data.filter((s) => test(s.labels));
+  async querier(range: TimeRange, options?: QuerierOptions): Promise<Querier> {
+    this.ranges.push(range);
+    const inner = await this.memory.querier(range, options);
+    return {
+      select: async (matchers, selectRange, hints) => {
+        this.selects++;
+        this.duringSelect();
+        await Promise.resolve();
+        return inner.select(matchers, selectRange, hints);
+      },
+      labelNames: (matchers, limit) => inner.labelNames(matchers, limit),
+      labelValues: (name, matchers, limit) => inner.labelValues(name, matchers, limit),
+      series: (matchers, limit) => inner.series(matchers, limit),
+      close: () => {
+        this.closed++;
+        return inner.close();
+      },
+    };
   }
 }
 
@@ -115,6 +133,34 @@ describe('PromQL engine', () => {
     ]);
     const instant = await engine.instantQuery('sum by (job) (rate(requests_total[2m]))', 4 * MINUTE);
     assert.deepEqual(plain(instant.value), ['{job="api"} 1', '{job="web"} 2']);
+  });
+
+  it('reads through one querier per query, over the times the query can reach, closed even when it fails', async () => {
+    const { engine, storage } = engineOf(requests);
+    await engine.rangeQuery('rate(requests_total[2m] offset 1m) + requests_total', 10 * MINUTE, 20 * MINUTE, MINUTE);
+    // rate's window reaches back 2m from 9m (7m), the instant selector its 5m lookback from 10m (5m).
+    assert.deepEqual(storage.ranges, [{ start: 5 * MINUTE, end: 20 * MINUTE }]);
+    assert.equal(storage.closed, 1);
+    await engine.instantQuery('max_over_time(requests_total[1h:5m] @ 3600)', 0);
+    assert.deepEqual(storage.ranges[1], { start: -5 * MINUTE, end: 3600_000 });
+    assert.equal(storage.closed, 2);
+    const tooMany = engineOf(requests, { maxSamples: 1 });
+    await assert.rejects(tooMany.engine.instantQuery('requests_total', 0), /too many samples/);
+    assert.deepEqual([tooMany.storage.ranges.length, tooMany.storage.closed], [1, 1]);
+  });
+
+  it('stops a query that would load more than maxLoadedSamples, at the store, before evaluating it', async () => {
+    const { engine } = engineOf(requests, { maxLoadedSamples: 11 });
+    const error = await rejection(engine.instantQuery('sum_over_time(requests_total[1h])', 10 * MINUTE));
+    assert.deepEqual(
+      [error.kind, error.message],
+      ['too_many_samples', 'query processing would load too many samples into memory in query execution'],
+    );
+    const enough = engineOf(requests, { maxLoadedSamples: 12 });
+    assert.equal(
+      (await enough.engine.instantQuery('sum_over_time(requests_total[1h])', 10 * MINUTE)).value.resultType,
+      'vector',
+    );
   });
 
   it('evaluates a subtree with @ once for all the steps', async () => {

@@ -1,4 +1,4 @@
-import { documentedType, exprType } from '../ast.js';
+import { documentedType, exprType, type Expr } from '../ast.js';
 import { parse } from '../parse.js';
 import { Evaluator } from './evaluator.js';
 import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.js';
@@ -6,7 +6,8 @@ import { DUPLICATE_LABELSET, SeriesCollector, type MutableSeries } from './colle
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { compact } from './histograms/layout.js';
 import { EvaluationError, type QueryResult, type QueryValue, type RangeResultSeries } from './result.js';
-import type { Storage } from './storage.js';
+import type { Querier, Storage } from './storage.js';
+import { queryTimeRange } from './time-range.js';
 import { FLOAT, HISTOGRAM, stepTime, type StepSeries, type Steps } from './types.js';
 import type { Value } from './value.js';
 
@@ -23,6 +24,12 @@ export interface EngineOptions {
   readonly experimentalFunctions?: boolean;
   /** What the timeout is measured with (ms since the epoch); the wall clock unless a test passes its own. */
   readonly now?: () => number;
+  /**
+   * The most samples one query may load from the store in all (vigil's own limit, unlimited by default): the store
+   * checks it before decoding more, so a query that would load too much fails early, before it is all in memory.
+   * `maxSamples` is Prometheus's limit on the points held at one step, checked as the query runs.
+   */
+  readonly maxLoadedSamples?: number;
 }
 
 const DEFAULTS = {
@@ -32,6 +39,7 @@ const DEFAULTS = {
   noStepSubqueryInterval: 60_000,
   experimentalFunctions: false,
   now: () => Date.now(),
+  maxLoadedSamples: Infinity,
 };
 
 /**
@@ -78,7 +86,27 @@ export class Engine {
         `invalid expression type "${documentedType(type)}" for range query, must be Scalar or instant Vector`,
       );
     }
-    const evaluator = new Evaluator(this.storage, {
+    const last = stepTime(steps, steps.count - 1);
+    const querier = await this.storage.querier(queryTimeRange(expr, steps.start, last, this.options.lookbackDelta), {
+      ...(signal ? { signal } : {}),
+      ...(Number.isFinite(this.options.maxLoadedSamples) ? { maxSamples: this.options.maxLoadedSamples } : {}),
+    });
+    try {
+      return await this.evaluate(querier, query, expr, steps, mode, signal);
+    } finally {
+      await querier.close();
+    }
+  }
+
+  private async evaluate(
+    querier: Querier,
+    query: string,
+    expr: Expr,
+    steps: Steps,
+    mode: 'instant' | 'range',
+    signal: AbortSignal | undefined,
+  ): Promise<QueryResult> {
+    const evaluator = new Evaluator(querier, {
       lookbackDelta: this.options.lookbackDelta,
       maxSamples: this.options.maxSamples,
       noStepSubqueryInterval: this.options.noStepSubqueryInterval,

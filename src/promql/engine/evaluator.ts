@@ -7,7 +7,7 @@ import { evalCall } from './calls.js';
 import { EvaluationError } from './result.js';
 import { firstAfter } from './search.js';
 import { isStepInvariant } from './step-invariant.js';
-import type { SeriesData, Storage } from './storage.js';
+import type { Querier, SeriesSamples } from './storage.js';
 import { negate } from './histograms/arithmetic.js';
 import type { FloatHistogram } from './histograms/float-histogram.js';
 import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
@@ -23,7 +23,7 @@ export class Evaluator implements EvalContext {
   readonly infos = new Set<string>();
 
   constructor(
-    readonly storage: Storage,
+    private readonly querier: Querier,
     readonly options: EvaluatorOptions,
   ) {}
 
@@ -121,35 +121,46 @@ export class Evaluator implements EvalContext {
   async selectVector(selector: VectorSelector, steps: Steps, timestamps: boolean): Promise<StepSeries[]> {
     const times = this.selectorTimes(selector.at, selector.offset, steps);
     const lookback = this.options.lookbackDelta;
-    const data = await this.storage.select(
+    const data = await this.querier.select(
       selector.matchers,
       { start: min(times) - lookback + 1, end: max(times) },
-      this.options.signal,
+      { step: this.options.step, range: 0 },
     );
     this.checkpoint();
     const out: StepSeries[] = [];
     let points = 0;
     for (const series of data) {
-      const { timestamps: ts, values: vs, stale } = series;
+      const { timestamps: ts, values: vs, stale } = series.floats;
+      const hts = series.histograms?.timestamps;
       const values = new Float64Array(steps.count);
       const present = new Uint8Array(steps.count);
-      const sampleHistograms = timestamps ? undefined : series.histograms;
       let histograms: (FloatHistogram | undefined)[] | undefined;
       let next = 0;
+      let nextH = 0;
       let any = false;
       for (let i = 0; i < steps.count; i++) {
         const t = times[i] as number;
-        if (next > 0 && (ts[next - 1] as number) > t) next = 0; // times go back only with a negative step; never here
+        // Times go back only with a negative step, which never reaches here; start again if they ever do.
+        if (next > 0 && (ts[next - 1] as number) > t) next = 0;
+        if (hts && nextH > 0 && (hts[nextH - 1] as number) > t) nextH = 0;
         while (next < ts.length && (ts[next] as number) <= t) next++;
-        const k = next - 1;
-        if (k < 0 || (ts[k] as number) <= t - lookback || stale?.[k] === 1) continue;
-        const histogram = sampleHistograms?.[k];
-        if (histogram) {
-          histograms ??= new Array<FloatHistogram | undefined>(steps.count);
-          histograms[i] = histogram;
-          present[i] = HISTOGRAM;
+        if (hts) while (nextH < hts.length && (hts[nextH] as number) <= t) nextH++;
+        // The newest sample at or before t, float or histogram; a staleness marker ends the series there.
+        const floatTime = next > 0 ? (ts[next - 1] as number) : -Infinity;
+        const histogramTime = hts && nextH > 0 ? (hts[nextH - 1] as number) : -Infinity;
+        if (histogramTime > floatTime) {
+          if (histogramTime <= t - lookback) continue;
+          if (timestamps) {
+            values[i] = histogramTime / 1000;
+            present[i] = FLOAT;
+          } else {
+            histograms ??= new Array<FloatHistogram | undefined>(steps.count);
+            histograms[i] = series.histograms?.histograms[nextH - 1];
+            present[i] = HISTOGRAM;
+          }
         } else {
-          values[i] = timestamps ? (ts[k] as number) / 1000 : (vs[k] as number);
+          if (floatTime <= t - lookback || stale?.[next - 1] === 1) continue;
+          values[i] = timestamps ? floatTime / 1000 : (vs[next - 1] as number);
           present[i] = FLOAT;
         }
         any = true;
@@ -170,10 +181,10 @@ export class Evaluator implements EvalContext {
     if (expr.kind === 'MatrixSelector') {
       const { selector, range } = expr;
       const ends = this.selectorTimes(selector.at, selector.offset, steps);
-      const data = await this.storage.select(
+      const data = await this.querier.select(
         selector.matchers,
         { start: min(ends) - range + 1, end: max(ends) },
-        this.options.signal,
+        { step: this.options.step, range },
       );
       this.checkpoint();
       const series = data.map((s): RangeSeries => rangeSamples(s));
@@ -221,30 +232,22 @@ export class Evaluator implements EvalContext {
   }
 }
 
-/** A series' samples for range functions: staleness markers left out, floats and native histograms apart. */
-function rangeSamples(series: SeriesData): RangeSeries {
-  const { labels, timestamps, values, stale, histograms } = series;
-  if (!stale?.includes(1) && !histograms?.some((h) => h !== undefined)) {
-    return { labels, timestamps, values, dropName: false };
-  }
+/**
+ * A series' samples for range functions: staleness markers left out (copied only when there are any), native
+ * histograms as the store gave them.
+ */
+function rangeSamples(series: SeriesSamples): RangeSeries {
+  const { labels, histograms } = series;
+  const { timestamps, values, stale } = series.floats;
+  const apart = histograms ? { histogramTimes: histograms.timestamps, histograms: histograms.histograms } : {};
+  if (!stale?.includes(1)) return { labels, timestamps, values, ...apart, dropName: false };
   const keep: number[] = [];
-  const histogramTimes: number[] = [];
-  const kept: FloatHistogram[] = [];
-  for (let i = 0; i < timestamps.length; i++) {
-    if (stale?.[i] === 1) continue;
-    const h = histograms?.[i];
-    if (h) {
-      histogramTimes.push(timestamps[i] as number);
-      kept.push(h);
-    } else {
-      keep.push(i);
-    }
-  }
+  for (let i = 0; i < timestamps.length; i++) if (stale[i] !== 1) keep.push(i);
   return {
     labels,
     timestamps: Float64Array.from(keep, (i) => timestamps[i] as number),
     values: Float64Array.from(keep, (i) => values[i] as number),
-    ...(kept.length > 0 ? { histogramTimes: Float64Array.from(histogramTimes), histograms: kept } : {}),
+    ...apart,
     dropName: false,
   };
 }
