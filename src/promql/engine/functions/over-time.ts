@@ -1,5 +1,5 @@
 import type { Window } from '../types.js';
-import { KahanSum } from './kahan-sum.js';
+import { KahanSum } from '../kahan.js';
 import { quantile } from './quantile.js';
 
 /**

@@ -1,4 +1,5 @@
-import { bucketBound, decodeSide, encodeSpans, kahanInc, reduceSide, type Side } from './buckets.js';
+import { kahanInc } from '../kahan.js';
+import { bucketBound, decodeSide, encodeSpans, reduceSide, type Side } from './buckets.js';
 import {
   customBoundsMatch,
   isExponentialSchema,

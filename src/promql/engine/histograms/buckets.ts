@@ -1,3 +1,4 @@
+import { kahanInc } from '../kahan.js';
 import { CUSTOM_BUCKETS_SCHEMA, type FloatHistogram, type Span } from './float-histogram.js';
 
 /**
@@ -77,17 +78,6 @@ export function reduceSide(side: Side, from: number, to: number): Side {
     }
   }
   return out;
-}
-
-/**
- * One step of Kahan–Babuška (Neumaier) summation as Prometheus's kahansum.Inc: the new sum and compensation. An
- * infinite sum drops the compensation, which would otherwise become NaN.
- */
-export function kahanInc(inc: number, sum: number, comp: number): [number, number] {
-  const t = sum + inc;
-  if (t === Infinity || t === -Infinity) return [t, 0];
-  if (Math.abs(sum) >= Math.abs(inc)) return [t, comp + (sum - t + inc)];
-  return [t, comp + (inc - t + sum)];
 }
 
 /**

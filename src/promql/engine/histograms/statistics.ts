@@ -1,4 +1,5 @@
-import { allBuckets, kahanInc, type Bucket } from './buckets.js';
+import { kahanInc } from '../kahan.js';
+import { allBuckets, type Bucket } from './buckets.js';
 import { usesCustomBuckets, type FloatHistogram } from './float-histogram.js';
 
 /** histogram_count(): the number of observations. */

@@ -1,4 +1,5 @@
-import { bucketBound, kahanInc, type Side } from './buckets.js';
+import { kahanInc } from '../kahan.js';
+import { bucketBound, type Side } from './buckets.js';
 
 /** The parts of an exponential histogram that widening its zero bucket reads and changes. */
 export interface ZeroBucketState {
