@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { LabelMatcher } from '../src/promql/ast.js';
 import { Engine } from '../src/promql/engine/engine.js';
-import { labelsFrom, type Labels } from '../src/promql/engine/labels.js';
+import { labelsFrom, type Labels } from '../src/promql/engine/core/labels.js';
 import { MemoryStorage } from '../src/promql/testing/memory-storage.js';
 import type { QueryValue } from '../src/promql/engine/result.js';
 import type { Querier, QuerierOptions, SelectHints, Storage, TimeRange } from '../src/promql/engine/storage.js';

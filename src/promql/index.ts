@@ -45,5 +45,5 @@ export type {
   Storage,
   TimeRange,
 } from './engine/storage.js';
-export type { FloatHistogram } from './engine/histograms/float-histogram.js';
-export type { Labels, Label } from './engine/labels.js';
+export type { FloatHistogram } from './engine/histograms/native/float-histogram.js';
+export type { Labels, Label } from './engine/core/labels.js';

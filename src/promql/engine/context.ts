@@ -1,6 +1,6 @@
 import type { Expr, MatrixSelector, PosRange, SubqueryExpr, VectorSelector } from '../ast.js';
-import type { RangeSeries, StepSeries, Steps } from './types.js';
-import type { Value } from './value.js';
+import type { RangeSeries, StepSeries, Steps } from './core/types.js';
+import type { Value } from './core/value.js';
 
 export interface EvaluatorOptions {
   readonly lookbackDelta: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../platform/clock.js';
 import { describe, it } from 'node:test';
 import { Engine, type EngineOptions } from './engine.js';
-import { labelsFrom, type Labels } from './labels.js';
+import { labelsFrom, type Labels } from './core/labels.js';
 import { EvaluationError, type QueryValue } from './result.js';
 import { MemoryStorage } from '../testing/memory-storage.js';
 import type { Querier, QuerierOptions, Storage, TimeRange } from './storage.js';

@@ -1,15 +1,15 @@
 import { documentedType, exprType, type Expr } from '../ast.js';
 import { parse } from '../parse.js';
 import { Evaluator } from './evaluator.js';
-import { compareLabels, dropMetricName, labelsKey, type Labels } from './labels.js';
-import { DUPLICATE_LABELSET, SeriesCollector, type MutableSeries } from './collector.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { compact } from './histograms/layout.js';
+import { compareLabels, dropMetricName, labelsKey, type Labels } from './core/labels.js';
+import { DUPLICATE_LABELSET, SeriesCollector, type MutableSeries } from './core/collector.js';
+import type { FloatHistogram } from './histograms/native/float-histogram.js';
+import { compact } from './histograms/native/layout.js';
 import { EvaluationError, type QueryResult, type QueryValue, type RangeResultSeries } from './result.js';
 import type { Querier, Storage } from './storage.js';
 import { queryTimeRange } from './time-range.js';
-import { FLOAT, HISTOGRAM, stepTime, type StepSeries, type Steps } from './types.js';
-import type { Value } from './value.js';
+import { FLOAT, HISTOGRAM, stepTime, type StepSeries, type Steps } from './core/types.js';
+import type { Value } from './core/value.js';
 
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (ms); Prometheus's default is 5 minutes. */

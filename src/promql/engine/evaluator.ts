@@ -1,17 +1,17 @@
 import type { Expr, MatrixSelector, PosRange, SubqueryExpr, VectorSelector } from '../ast.js';
 import { lineColumn } from '../errors.js';
-import { evalAggregate } from './aggregate.js';
+import { evalAggregate } from './aggregate/aggregate.js';
 import type { EvalContext, EvaluatorOptions, RangeInput } from './context.js';
-import { evalBinary } from './binary.js';
-import { evalCall } from './calls.js';
+import { evalBinary } from './operators/binary.js';
+import { evalCall } from './functions/table.js';
 import { EvaluationError } from './result.js';
-import { firstAfter } from './search.js';
+import { firstAfter } from './core/search.js';
 import { isStepInvariant } from './step-invariant.js';
 import type { Querier, SeriesSamples } from './storage.js';
-import { negate } from './histograms/arithmetic.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './types.js';
-import { scalarOf, type Value } from './value.js';
+import { negate } from './histograms/native/arithmetic.js';
+import type { FloatHistogram } from './histograms/native/float-histogram.js';
+import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './core/types.js';
+import { scalarOf, type Value } from './core/value.js';
 
 /**
  * Evaluates an AST over a set of steps. Each node yields its value at every step at once (see types.ts); a subtree

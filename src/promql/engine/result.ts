@@ -1,5 +1,5 @@
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import type { Labels } from './labels.js';
+import type { FloatHistogram } from './histograms/native/float-histogram.js';
+import type { Labels } from './core/labels.js';
 
 /** The value of a query, in the four shapes of Prometheus's HTTP API (times in milliseconds). */
 export interface InstantSample {

@@ -1,26 +1,5 @@
 import type { Expr } from '../ast.js';
-
-/**
- * Functions whose value depends on the evaluation time even when their arguments do not (Prometheus's
- * AtModifierUnsafeFunctions): a subtree calling them is evaluated at every step.
- */
-export const TIME_DEPENDENT_FUNCTIONS: ReadonlySet<string> = new Set([
-  'days_in_month',
-  'day_of_month',
-  'day_of_week',
-  'day_of_year',
-  'end',
-  'hour',
-  'minute',
-  'month',
-  'year',
-  'predict_linear',
-  'range',
-  'start',
-  'step',
-  'time',
-  'timestamp',
-]);
+import { isTimeDependent } from './functions/table.js';
 
 const memo = new WeakMap<Expr, boolean>();
 
@@ -56,7 +35,7 @@ function compute(expr: Expr): boolean {
       return isStepInvariant(expr.expr) && (expr.param === null || isStepInvariant(expr.param));
     case 'Call': {
       const args = expr.args.every(isStepInvariant);
-      if (!TIME_DEPENDENT_FUNCTIONS.has(expr.func.name)) return args;
+      if (!isTimeDependent(expr.func.name)) return args;
       // timestamp(metric @ t) is the one time-dependent call that is still invariant: the sample's own time.
       const only = expr.args[0];
       return expr.func.name === 'timestamp' && args && only !== undefined && only.kind === 'VectorSelector';

@@ -1,6 +1,6 @@
 import type { LabelMatcher } from '../ast.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import type { Labels } from './labels.js';
+import type { FloatHistogram } from './histograms/native/float-histogram.js';
+import type { Labels } from './core/labels.js';
 
 /**
  * What the engine asks of a store (no HTTP, no SQL): the embedded time-series store, remote backends and the test

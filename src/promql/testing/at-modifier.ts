@@ -1,5 +1,5 @@
 import type { AtModifier, Expr } from '../ast.js';
-import { TIME_DEPENDENT_FUNCTIONS } from '../engine/step-invariant.js';
+import { isTimeDependent } from '../engine/functions/table.js';
 import { print } from '../printer.js';
 
 /**
@@ -46,7 +46,7 @@ function pinAt(expr: Expr, time: number): Expr | null {
       return { ...expr, expr: inner, param };
     }
     case 'Call': {
-      if (TIME_DEPENDENT_FUNCTIONS.has(expr.func.name)) return null;
+      if (isTimeDependent(expr.func.name)) return null;
       const args: Expr[] = [];
       for (const arg of expr.args) {
         const pinned = pinAt(arg, time);

@@ -1,4 +1,4 @@
-import type { Labels } from '../engine/labels.js';
+import type { Labels } from '../engine/core/labels.js';
 import type { EvalCommand, Expectation } from './script.js';
 import type { SequenceValue } from './series-notation.js';
 

@@ -1,7 +1,7 @@
-import { customBoundsMatch, type FloatHistogram, type Span } from '../engine/histograms/float-histogram.js';
-import { compact } from '../engine/histograms/layout.js';
+import { customBoundsMatch, type FloatHistogram, type Span } from '../engine/histograms/native/float-histogram.js';
+import { compact } from '../engine/histograms/native/layout.js';
 import { testExpression } from './histogram-notation.js';
-import { compareLabels, formatLabels, getLabel, labelsKey, METRIC_NAME, type Labels } from '../engine/labels.js';
+import { compareLabels, formatLabels, getLabel, labelsKey, METRIC_NAME, type Labels } from '../engine/core/labels.js';
 import type { QueryResult, QueryValue } from '../engine/result.js';
 import type { Check } from './check.js';
 import type { Expectation } from './script.js';

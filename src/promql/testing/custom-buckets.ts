@@ -1,5 +1,9 @@
-import { CUSTOM_BUCKETS_SCHEMA, floatHistogram, type FloatHistogram } from '../engine/histograms/float-histogram.js';
-import { getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from '../engine/labels.js';
+import {
+  CUSTOM_BUCKETS_SCHEMA,
+  floatHistogram,
+  type FloatHistogram,
+} from '../engine/histograms/native/float-histogram.js';
+import { getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from '../engine/core/labels.js';
 import type { SequenceValue } from './series-notation.js';
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseDuration } from '../literals.js';
-import type { Window } from '../engine/types.js';
+import type { Window } from '../engine/core/types.js';
 
 /**
  * Helpers for the function tests, so that a case reads like the upstream script line it comes from: a series in the

@@ -1,6 +1,6 @@
 import type { Expr } from '../ast.js';
 import { Engine, type EngineOptions } from '../engine/engine.js';
-import { labelsKey, type Labels } from '../engine/labels.js';
+import { labelsKey, type Labels } from '../engine/core/labels.js';
 import { EvaluationError, type InstantSample, type QueryResult, type QueryValue } from '../engine/result.js';
 import type { Storage } from '../engine/storage.js';
 import { PromQLError } from '../errors.js';

@@ -1,4 +1,4 @@
-import { floatHistogram, type FloatHistogram, type Span } from '../engine/histograms/float-histogram.js';
+import { floatHistogram, type FloatHistogram, type Span } from '../engine/histograms/native/float-histogram.js';
 
 type SpanInput = readonly (readonly [number, number] | Span)[];
 

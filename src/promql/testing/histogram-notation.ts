@@ -1,13 +1,13 @@
 import { parseNumber } from '../literals.js';
-import { formatGoG } from '../engine/format.js';
-import { add, sub } from '../engine/histograms/arithmetic.js';
+import { formatGoG } from '../engine/core/format.js';
+import { add, sub } from '../engine/histograms/native/arithmetic.js';
 import {
   floatHistogram,
   usesCustomBuckets,
   type CounterResetHint,
   type FloatHistogram,
-} from '../engine/histograms/float-histogram.js';
-import { compact } from '../engine/histograms/layout.js';
+} from '../engine/histograms/native/float-histogram.js';
+import { compact } from '../engine/histograms/native/layout.js';
 
 /**
  * The native-histogram notation of PromQL test scripts and promtool rule tests, inside series values and expected

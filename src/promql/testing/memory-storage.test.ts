@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LabelMatcher } from '../ast.js';
-import { floatHistogram } from '../engine/histograms/float-histogram.js';
-import { labelsFrom } from '../engine/labels.js';
+import { floatHistogram } from '../engine/histograms/native/float-histogram.js';
+import { labelsFrom } from '../engine/core/labels.js';
 import type { SeriesSamples } from '../engine/storage.js';
 import { MemoryStorage } from './memory-storage.js';
 import { describeStorageConformance } from './storage-conformance.js';

@@ -1,9 +1,9 @@
 import type { LabelMatcher } from '../ast.js';
-import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
-import { compareLabels, labelsKey, type Labels } from '../engine/labels.js';
-import { compileMatchers } from '../engine/matchers.js';
+import type { FloatHistogram } from '../engine/histograms/native/float-histogram.js';
+import { compareLabels, labelsKey, type Labels } from '../engine/core/labels.js';
+import { compileMatchers } from '../engine/core/matchers.js';
 import { EvaluationError } from '../engine/result.js';
-import { firstAfter, firstAtOrAfter } from '../engine/search.js';
+import { firstAfter, firstAtOrAfter } from '../engine/core/search.js';
 import type {
   FloatSamples,
   HistogramSamples,

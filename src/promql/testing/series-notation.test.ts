@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelsFrom } from '../engine/labels.js';
+import { labelsFrom } from '../engine/core/labels.js';
 import { parseScalarLine, parseSeriesDescription, SeriesNotationError, type SequenceValue } from './series-notation.js';
 
 /** Values as Prometheus's parser tests write them: null for `_`. */

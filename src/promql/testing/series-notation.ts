@@ -1,6 +1,6 @@
-import type { FloatHistogram } from '../engine/histograms/float-histogram.js';
+import type { FloatHistogram } from '../engine/histograms/native/float-histogram.js';
 import { expandHistogramItem, HistogramNotationError, splitSeriesValues } from './histogram-notation.js';
-import { labelsFrom, METRIC_NAME, type Labels } from '../engine/labels.js';
+import { labelsFrom, METRIC_NAME, type Labels } from '../engine/core/labels.js';
 import { parseNumber, StringSyntaxError, unquoteString } from '../literals.js';
 
 /**
@@ -29,7 +29,7 @@ export interface SequenceValue {
 export interface SeriesDescription {
   readonly labels: Labels;
   readonly values: readonly SequenceValue[];
-  /** The line holds native-histogram values (`{{…}}`, read by src/promql/engine/histograms/notation.ts). */
+  /** The line holds native-histogram values (`{{…}}`, read by histogram-notation.ts). */
   readonly nativeHistograms: boolean;
 }
 

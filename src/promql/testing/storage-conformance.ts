@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { LabelMatcher } from '../ast.js';
-import { floatHistogram, type FloatHistogram } from '../engine/histograms/float-histogram.js';
-import { labelsFrom, type Labels } from '../engine/labels.js';
+import { floatHistogram, type FloatHistogram } from '../engine/histograms/native/float-histogram.js';
+import { labelsFrom, type Labels } from '../engine/core/labels.js';
 import { EvaluationError } from '../engine/result.js';
 import type { SeriesSamples, Storage } from '../engine/storage.js';
 

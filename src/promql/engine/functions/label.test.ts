@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { labelsFrom, type Labels } from '../labels.js';
+import { labelsFrom, type Labels } from '../core/labels.js';
 import { labelJoin, labelReplace } from './label.js';
 
 const testmetric = labelsFrom({ __name__: 'testmetric', src: 'source-value-10', dst: 'original-destination-value' });

@@ -1,6 +1,6 @@
 import { isValidUtf8 } from '../../literals.js';
 import { compileLabelRegex } from '../../regex.js';
-import { getLabel, setLabel, type Labels } from '../labels.js';
+import { getLabel, setLabel, type Labels } from '../core/labels.js';
 
 /**
  * label_replace for one series: when `regex` matches the whole value of `src` (an absent label reads as ""), `dst`

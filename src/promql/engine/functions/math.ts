@@ -1,4 +1,4 @@
-import type { MapFunction } from '../types.js';
+import type { MapFunction } from '../core/types.js';
 import { calendarFields, type CalendarFields } from './date.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Window } from '../types.js';
-import { KahanSum } from '../kahan.js';
+import type { Window } from '../core/types.js';
+import { KahanSum } from '../core/kahan.js';
 import { quantile } from './quantile.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { RangeFunction, Window } from '../types.js';
+import type { RangeFunction, Window } from '../core/types.js';
 import {
   avgOverTime,
   changes,

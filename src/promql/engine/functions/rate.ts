@@ -1,4 +1,4 @@
-import type { Window } from '../types.js';
+import type { Window } from '../core/types.js';
 
 /**
  * rate, increase and delta (Prometheus 3's `extrapolatedRate`): the change between the first and last sample of the

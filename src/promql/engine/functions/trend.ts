@@ -1,6 +1,6 @@
-import type { Window } from '../types.js';
+import type { Window } from '../core/types.js';
 import { formatGoFixed } from './go-format.js';
-import { KahanSum } from '../kahan.js';
+import { KahanSum } from '../core/kahan.js';
 
 /**
  * Least-squares line through the window's samples, x in seconds relative to `interceptTime` (ms). A constant series

@@ -9,7 +9,7 @@ import {
   reduceSide,
   targetIndex,
 } from './buckets.js';
-import { fh } from '../../testing/histogram-fixtures.js';
+import { fh } from '../../../testing/histogram-fixtures.js';
 
 describe('exponentialBound', () => {
   it('splits each power of two into 2^schema buckets; bucket 0 ends at 1', () => {

@@ -1,5 +1,5 @@
-import type { Expr } from '../ast.js';
-import type { EvalContext } from './context.js';
+import type { Expr } from '../../ast.js';
+import type { EvalContext } from '../context.js';
 import { formatGoG } from './format.js';
 import { getLabel, METRIC_NAME, type Labels } from './labels.js';
 

@@ -1,8 +1,8 @@
-import type { BinaryOp, PosRange } from '../ast.js';
-import type { EvalContext } from './context.js';
-import { add, div, mul, sub, withHint } from './histograms/arithmetic.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { compact, equals } from './histograms/layout.js';
+import type { BinaryOp, PosRange } from '../../../ast.js';
+import type { EvalContext } from '../../context.js';
+import { add, div, mul, sub, withHint } from './arithmetic.js';
+import type { FloatHistogram } from './float-histogram.js';
+import { compact, equals } from './layout.js';
 
 /** One side of a binary operation at one step: a float, or a native histogram. */
 export interface Operand {

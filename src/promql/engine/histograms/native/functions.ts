@@ -1,15 +1,9 @@
-import { allBuckets } from './histograms/buckets.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { formatGoG } from './format.js';
-import {
-  histogramAvg,
-  histogramCount,
-  histogramStddev,
-  histogramStdvar,
-  histogramSum,
-} from './histograms/statistics.js';
-import { HISTOGRAM, type StepSeries } from './types.js';
-import type { Value } from './value.js';
+import { allBuckets } from './buckets.js';
+import type { FloatHistogram } from './float-histogram.js';
+import { formatGoG } from '../../core/format.js';
+import { histogramAvg, histogramCount, histogramStddev, histogramStdvar, histogramSum } from './statistics.js';
+import { HISTOGRAM, type StepSeries } from '../../core/types.js';
+import type { Value } from '../../core/value.js';
 
 const STATISTICS: Readonly<Record<string, (h: FloatHistogram) => number>> = {
   histogram_count: histogramCount,

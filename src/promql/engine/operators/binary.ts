@@ -1,6 +1,6 @@
-import { isComparisonOp, isSetOp, type BinaryExpr, type BinaryOp, type VectorMatching } from '../ast.js';
-import { SeriesCollector, type MutableSeries } from './collector.js';
-import type { EvalContext } from './context.js';
+import { isComparisonOp, isSetOp, type BinaryExpr, type BinaryOp, type VectorMatching } from '../../ast.js';
+import { SeriesCollector, type MutableSeries } from '../core/collector.js';
+import type { EvalContext } from '../context.js';
 import {
   formatLabels,
   getLabel,
@@ -10,12 +10,12 @@ import {
   setLabel,
   type Label,
   type Labels,
-} from './labels.js';
-import { arithmetic, compare } from './operators.js';
-import { EvaluationError } from './result.js';
-import { HISTOGRAM, type StepSeries, type Steps } from './types.js';
-import { histogramBinop, type Outcome } from './histogram-operators.js';
-import type { ScalarValue, Value } from './value.js';
+} from '../core/labels.js';
+import { arithmetic, compare } from './arithmetic.js';
+import { EvaluationError } from '../result.js';
+import { HISTOGRAM, type StepSeries, type Steps } from '../core/types.js';
+import { histogramBinop, type Outcome } from '../histograms/native/operators.js';
+import type { ScalarValue, Value } from '../core/value.js';
 
 export async function evalBinary(ev: EvalContext, expr: BinaryExpr, steps: Steps): Promise<Value> {
   const lhs = await ev.eval(expr.lhs, steps);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertSample } from '../../testing/function-fixtures.js';
-import { bucketFraction, bucketQuantile, type Bucket } from './histogram.js';
+import { assertSample } from '../../../testing/function-fixtures.js';
+import { bucketFraction, bucketQuantile, type Bucket } from './buckets.js';
 
 /** Buckets from `le → count` pairs, in the order given (bucketQuantile sorts them). */
 function buckets(pairs: [number, number][]): Bucket[] {

@@ -1,4 +1,4 @@
-import { kahanInc } from '../kahan.js';
+import { kahanInc } from '../../core/kahan.js';
 import { allBuckets, type Bucket } from './buckets.js';
 import { usesCustomBuckets, type FloatHistogram } from './float-histogram.js';
 

@@ -1,5 +1,5 @@
-import type { LabelMatcher } from '../ast.js';
-import { compileLabelRegex } from '../regex.js';
+import type { LabelMatcher } from '../../ast.js';
+import { compileLabelRegex } from '../../regex.js';
 import { getLabel, type Labels } from './labels.js';
 
 export type LabelSetPredicate = (labels: Labels) => boolean;

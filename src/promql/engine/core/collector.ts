@@ -1,6 +1,6 @@
-import { EvaluationError } from './result.js';
+import { EvaluationError } from '../result.js';
 import { labelsKey, type Labels } from './labels.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
+import type { FloatHistogram } from '../histograms/native/float-histogram.js';
 import { FLOAT, HISTOGRAM, type StepSeries } from './types.js';
 
 export interface MutableSeries {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHistogramLiteral } from '../../testing/histogram-notation.js';
+import { parseHistogramLiteral } from '../../../testing/histogram-notation.js';
 import {
   histogramAvg,
   histogramCount,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { add, combineHints, div, kahanAdd, mul, negate, sub } from './arithmetic.js';
 import type { FloatHistogram } from './float-histogram.js';
-import { fh } from '../../testing/histogram-fixtures.js';
+import { fh } from '../../../testing/histogram-fixtures.js';
 import { compact } from './layout.js';
 
 const GO_TEST = 'model/histogram/float_histogram_test.go';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fh } from '../../testing/histogram-fixtures.js';
+import { fh } from '../../../testing/histogram-fixtures.js';
 import { detectReset } from './resets.js';
 
 const GO_TEST = 'model/histogram/float_histogram_test.go';

@@ -1,4 +1,4 @@
-import { kahanInc } from '../kahan.js';
+import { kahanInc } from '../../core/kahan.js';
 import { CUSTOM_BUCKETS_SCHEMA, type FloatHistogram, type Span } from './float-histogram.js';
 
 /**

@@ -1,14 +1,14 @@
-import type { Call, Expr } from '../ast.js';
-import { checkQuantile } from './annotations.js';
-import type { EvalContext } from './context.js';
-import { formatGoG, formatGoGPrecision, formatRfc3339 } from './format.js';
-import { bucketFraction, bucketQuantile, type Bucket, type BucketQuantileResult } from './functions/histogram.js';
-import { SeriesCollector } from './collector.js';
-import { dropLabels, getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
-import { FLOAT, stepTime, type StepSeries, type Steps } from './types.js';
-import type { Value } from './value.js';
-import { histogramFraction as nativeFraction, histogramQuantile as nativeQuantile } from './histograms/statistics.js';
-import { mapHistograms } from './native-histograms.js';
+import type { Call, Expr } from '../../../ast.js';
+import { checkQuantile } from '../../core/annotations.js';
+import type { EvalContext } from '../../context.js';
+import { formatGoG, formatGoGPrecision, formatRfc3339 } from '../../core/format.js';
+import { bucketFraction, bucketQuantile, type Bucket, type BucketQuantileResult } from './buckets.js';
+import { SeriesCollector } from '../../core/collector.js';
+import { dropLabels, getLabel, labelsKey, METRIC_NAME, setLabel, type Labels } from '../../core/labels.js';
+import { FLOAT, stepTime, type StepSeries, type Steps } from '../../core/types.js';
+import type { Value } from '../../core/value.js';
+import { histogramFraction as nativeFraction, histogramQuantile as nativeQuantile } from '../native/statistics.js';
+import { mapHistograms } from '../native/functions.js';
 
 const LE: ReadonlySet<string> = new Set(['le']);
 

@@ -1,18 +1,18 @@
-import type { AggregateExpr } from '../ast.js';
-import { formatNumber, isValidUtf8, quoteString } from '../literals.js';
-import { SeriesCollector, type MutableSeries } from './collector.js';
-import { div, kahanSum } from './histograms/arithmetic.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { compact } from './histograms/layout.js';
-import { histogramText } from './native-histograms.js';
-import { checkQuantile } from './annotations.js';
-import type { EvalContext } from './context.js';
-import { quantile } from './functions/quantile.js';
-import { kahanAdd } from './kahan.js';
-import { labelsKey, METRIC_NAME, setLabel, type Labels } from './labels.js';
-import { EvaluationError } from './result.js';
-import { FLOAT, HISTOGRAM, type StepSeries, type Steps } from './types.js';
-import type { Value } from './value.js';
+import type { AggregateExpr } from '../../ast.js';
+import { formatNumber, isValidUtf8, quoteString } from '../../literals.js';
+import { SeriesCollector, type MutableSeries } from '../core/collector.js';
+import { div, kahanSum } from '../histograms/native/arithmetic.js';
+import type { FloatHistogram } from '../histograms/native/float-histogram.js';
+import { compact } from '../histograms/native/layout.js';
+import { histogramText } from '../histograms/native/functions.js';
+import { checkQuantile } from '../core/annotations.js';
+import type { EvalContext } from '../context.js';
+import { quantile } from '../functions/quantile.js';
+import { kahanAdd } from '../core/kahan.js';
+import { labelsKey, METRIC_NAME, setLabel, type Labels } from '../core/labels.js';
+import { EvaluationError } from '../result.js';
+import { FLOAT, HISTOGRAM, type StepSeries, type Steps } from '../core/types.js';
+import type { Value } from '../core/value.js';
 
 interface Grouping {
   /** Group index of each input series. */

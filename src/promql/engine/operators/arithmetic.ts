@@ -1,4 +1,4 @@
-import type { BinaryOp } from '../ast.js';
+import type { BinaryOp } from '../../ast.js';
 
 /** Go's math.Pow where it differs from JavaScript's `**`: 1 to any power and -1 to ±Inf are 1. */
 function pow(base: number, exponent: number): number {

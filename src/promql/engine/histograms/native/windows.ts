@@ -1,9 +1,9 @@
-import type { PosRange } from '../ast.js';
-import type { EvalContext } from './context.js';
-import { add, div, kahanSum, mul, sub, withHint } from './histograms/arithmetic.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { compact, equals, toSchema } from './histograms/layout.js';
-import { detectReset } from './histograms/resets.js';
+import type { PosRange } from '../../../ast.js';
+import type { EvalContext } from '../../context.js';
+import { add, div, kahanSum, mul, sub, withHint } from './arithmetic.js';
+import type { FloatHistogram } from './float-histogram.js';
+import { compact, equals, toSchema } from './layout.js';
+import { detectReset } from './resets.js';
 
 /** The native-histogram samples of one series inside one window: `histograms[from..to)` at `times[from..to)`. */
 export interface HistogramWindow {
@@ -19,23 +19,6 @@ export interface HistogramWindow {
 
 /** A range function's result on histograms: a histogram, or a float (count_over_time, resets…). */
 export type HistogramResult = { readonly h: FloatHistogram } | { readonly f: number } | undefined;
-
-/** The range functions that take native histograms; every other one sees only a window's floats. */
-export const HISTOGRAM_RANGE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'rate',
-  'increase',
-  'delta',
-  'irate',
-  'idelta',
-  'sum_over_time',
-  'avg_over_time',
-  'count_over_time',
-  'last_over_time',
-  'first_over_time',
-  'present_over_time',
-  'resets',
-  'changes',
-]);
 
 interface Context {
   readonly ev: EvalContext;

@@ -1,4 +1,4 @@
-import { kahanInc } from '../kahan.js';
+import { kahanInc } from '../../core/kahan.js';
 import { bucketBound, decodeSide, encodeSpans, reduceSide, type Side } from './buckets.js';
 import {
   customBoundsMatch,

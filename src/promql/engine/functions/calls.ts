@@ -1,122 +1,130 @@
-import type { Call, Expr, LabelMatcher, PosRange } from '../ast.js';
-import { SeriesCollector, type MutableSeries } from './collector.js';
-import type { FloatHistogram } from './histograms/float-histogram.js';
-import { HISTOGRAM_RANGE_FUNCTIONS, histogramRangeFunction, type HistogramWindow } from './histogram-windows.js';
-import type { EvalContext, RangeInput } from './context.js';
-import { firstAfter } from './search.js';
-import { histogramFraction, histogramQuantile, histogramQuantiles } from './classic-histograms.js';
-import { histogramStatistic } from './native-histograms.js';
-import { labelJoin, labelReplace } from './functions/label.js';
-import { MAP_FUNCTIONS } from './functions/math.js';
-import { RANGE_FUNCTIONS } from './functions/range.js';
-import { compareLabels, getLabel, labelsFrom, METRIC_NAME, type Labels } from './labels.js';
-import { EvaluationError } from './result.js';
-import { FLOAT, stepTime, type RangeSeries, type StepSeries, type Steps, type Window } from './types.js';
-import type { Value } from './value.js';
-import { checkQuantile, notCounterInfo } from './annotations.js';
-
-/** Range functions that keep the metric name: they return a sample as it was, not a computation on it. */
-const KEEPS_NAME: ReadonlySet<string> = new Set(['last_over_time', 'first_over_time']);
-const DATE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'minute',
-  'hour',
-  'day_of_week',
-  'day_of_month',
-  'day_of_year',
-  'days_in_month',
-  'month',
-  'year',
-]);
+import type { Call, Expr, LabelMatcher, PosRange } from '../../ast.js';
+import { SeriesCollector, type MutableSeries } from '../core/collector.js';
+import type { FloatHistogram } from '../histograms/native/float-histogram.js';
+import { histogramRangeFunction, type HistogramWindow } from '../histograms/native/windows.js';
+import type { EvalContext, RangeInput } from '../context.js';
+import { firstAfter } from '../core/search.js';
+import { histogramFraction, histogramQuantile, histogramQuantiles } from '../histograms/classic/functions.js';
+import { histogramStatistic } from '../histograms/native/functions.js';
+import { labelJoin, labelReplace } from './label.js';
+import { compareLabels, getLabel, labelsFrom, METRIC_NAME, type Labels } from '../core/labels.js';
+import { EvaluationError } from '../result.js';
+import { FLOAT, stepTime, type RangeSeries, type StepSeries, type Steps, type Window } from '../core/types.js';
+import type { Value } from '../core/value.js';
+import { checkQuantile, notCounterInfo } from '../core/annotations.js';
 
 type VectorResult = Value & { kind: 'vector' };
 
-export async function evalCall(ev: EvalContext, call: Call, steps: Steps): Promise<Value> {
-  const name = call.func.name;
-  const args = call.args.map(unwrapParens);
-  switch (name) {
-    case 'time':
-      return {
-        kind: 'scalar',
-        values: Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000),
-      };
-    case 'start':
-    case 'end':
-    case 'range':
-    case 'step':
-      return { kind: 'scalar', values: new Float64Array(steps.count).fill(queryContext(ev, name)) };
-    case 'min_of':
-    case 'max_of': {
-      const a = await scalarArg(ev, args[0], steps);
-      const b = await scalarArg(ev, args[1], steps);
-      const pick = name === 'min_of' ? Math.min : Math.max;
-      return { kind: 'scalar', values: a.map((x, i) => pick(x, b[i] as number)) };
-    }
-    case 'pi':
-      return { kind: 'scalar', values: new Float64Array(steps.count).fill(Math.PI) };
-    case 'vector': {
-      const values = await scalarArg(ev, args[0], steps);
-      return {
-        kind: 'vector',
-        series: [{ labels: [], values, present: new Uint8Array(steps.count).fill(1), dropName: false }],
-      };
-    }
-    case 'scalar':
-      return { kind: 'scalar', values: toScalar(await vectorArg(ev, args[0], steps), steps.count) };
-    case 'timestamp':
-      return timestamp(ev, args[0], steps);
-    case 'absent':
-      return absent(ev, args[0], steps);
-    case 'absent_over_time':
-      return absentOverTime(ev, args[0], steps);
-    case 'sort':
-    case 'sort_desc':
-    case 'sort_by_label':
-    case 'sort_by_label_desc':
-      if (steps.count > 1) {
-        ev.annotate(
-          'warning',
-          'sort is ineffective for range queries since results are always ordered by labels',
-          call.pos,
-        );
-      }
-      return sortVector(name, await vectorArg(ev, args[0], steps), await stringArgs(ev, args.slice(1), steps), steps);
-    case 'label_replace':
-    case 'label_join':
-      return relabel(ev, name, args, steps);
-    case 'histogram_quantile':
-      return histogramQuantile(
-        ev,
-        call,
-        await scalarArg(ev, args[0], steps),
-        await vectorArg(ev, args[1], steps),
-        steps,
-      );
-    case 'histogram_quantiles': {
-      const label = (await stringArgs(ev, args.slice(1, 2), steps))[0] ?? '';
-      const qs: Float64Array[] = [];
-      for (const arg of args.slice(2)) qs.push(await scalarArg(ev, arg, steps));
-      return histogramQuantiles(ev, call, await vectorArg(ev, args[0], steps), label, qs, steps);
-    }
-    case 'histogram_count':
-    case 'histogram_sum':
-    case 'histogram_avg':
-    case 'histogram_stddev':
-    case 'histogram_stdvar':
-      return histogramStatistic(name, await vectorArg(ev, args[0], steps));
-    case 'histogram_fraction': {
-      const lower = await scalarArg(ev, args[0], steps);
-      const upper = await scalarArg(ev, args[1], steps);
-      return histogramFraction(ev, call, lower, upper, await vectorArg(ev, args[2], steps), steps);
-    }
+/**
+ * How a function is evaluated: from its call and its arguments (parentheses removed) at every step. The function
+ * table (table.ts) gives one to every function of the language.
+ */
+export type Evaluate = (ev: EvalContext, call: Call, args: readonly Expr[], steps: Steps) => Promise<Value>;
+
+/** `time()`: the evaluation time of each step, in seconds. */
+export const evalTime: Evaluate = async (_ev, _call, _args, steps) => ({
+  kind: 'scalar',
+  values: Float64Array.from({ length: steps.count }, (_, i) => stepTime(steps, i) / 1000),
+});
+
+/** `start()`, `end()`, `range()`, `step()`: the query's own times in seconds (experimental in Prometheus 3). */
+export const evalQueryTime: Evaluate = async (ev, call, _args, steps) => ({
+  kind: 'scalar',
+  values: new Float64Array(steps.count).fill(queryContext(ev, call.func.name as 'start' | 'end' | 'range' | 'step')),
+});
+
+/** `min_of(a, b)`, `max_of(a, b)` of two scalars. */
+export const evalMinMaxOf: Evaluate = async (ev, call, args, steps) => {
+  const a = await scalarArg(ev, args[0], steps);
+  const b = await scalarArg(ev, args[1], steps);
+  const pick = call.func.name === 'min_of' ? Math.min : Math.max;
+  return { kind: 'scalar', values: a.map((x, i) => pick(x, b[i] as number)) };
+};
+
+export const evalPi: Evaluate = async (_ev, _call, _args, steps) => ({
+  kind: 'scalar',
+  values: new Float64Array(steps.count).fill(Math.PI),
+});
+
+/** `vector(s)`: a scalar as one series without labels. */
+export const evalVector: Evaluate = async (ev, _call, args, steps) => {
+  const values = await scalarArg(ev, args[0], steps);
+  return {
+    kind: 'vector',
+    series: [{ labels: [], values, present: new Uint8Array(steps.count).fill(1), dropName: false }],
+  };
+};
+
+export const evalScalar: Evaluate = async (ev, _call, args, steps) => ({
+  kind: 'scalar',
+  values: toScalar(await vectorArg(ev, args[0], steps), steps.count),
+});
+
+export const evalTimestamp: Evaluate = (ev, _call, args, steps) => timestamp(ev, args[0], steps);
+export const evalAbsent: Evaluate = (ev, _call, args, steps) => absent(ev, args[0], steps);
+export const evalAbsentOverTime: Evaluate = (ev, _call, args, steps) => absentOverTime(ev, args[0], steps);
+
+/** `sort`, `sort_desc`, `sort_by_label`, `sort_by_label_desc`: ordered series (instant queries only). */
+export const evalSort: Evaluate = async (ev, call, args, steps) => {
+  if (steps.count > 1) {
+    ev.annotate(
+      'warning',
+      'sort is ineffective for range queries since results are always ordered by labels',
+      call.pos,
+    );
   }
-  const range = RANGE_FUNCTIONS.get(name);
-  if (range) return rangeCall(ev, call, range, args, steps);
-  const map = MAP_FUNCTIONS.get(name);
-  if (map) {
-    if (DATE_FUNCTIONS.has(name) && args.length === 0) return dateOfStep(map, steps);
-    return mapCall(ev, map, args, steps);
-  }
-  throw new EvaluationError(`function "${name}" is not supported by vigil's engine`);
+  const series = await vectorArg(ev, args[0], steps);
+  return sortVector(call.func.name, series, await stringArgs(ev, args.slice(1), steps), steps);
+};
+
+export const evalRelabel: Evaluate = (ev, call, args, steps) => relabel(ev, call.func.name, args, steps);
+
+export const evalHistogramQuantile: Evaluate = async (ev, call, args, steps) =>
+  histogramQuantile(ev, call, await scalarArg(ev, args[0], steps), await vectorArg(ev, args[1], steps), steps);
+
+export const evalHistogramQuantiles: Evaluate = async (ev, call, args, steps) => {
+  const label = (await stringArgs(ev, args.slice(1, 2), steps))[0] ?? '';
+  const qs: Float64Array[] = [];
+  for (const arg of args.slice(2)) qs.push(await scalarArg(ev, arg, steps));
+  return histogramQuantiles(ev, call, await vectorArg(ev, args[0], steps), label, qs, steps);
+};
+
+/** `histogram_count`, `_sum`, `_avg`, `_stddev`, `_stdvar` of native histograms. */
+export const evalHistogramStatistic: Evaluate = async (ev, call, args, steps) =>
+  histogramStatistic(call.func.name, await vectorArg(ev, args[0], steps));
+
+export const evalHistogramFraction: Evaluate = async (ev, call, args, steps) => {
+  const lower = await scalarArg(ev, args[0], steps);
+  const upper = await scalarArg(ev, args[1], steps);
+  return histogramFraction(ev, call, lower, upper, await vectorArg(ev, args[2], steps), steps);
+};
+
+/** A range function over the windows of its range-vector argument (`fn` computes one window). */
+export function rangeEvaluate(
+  fn: (window: Window, args: readonly number[]) => number | undefined,
+  options: RangeOptions = {},
+): Evaluate {
+  return (ev, call, args, steps) => rangeCall(ev, call, fn, args, steps, options);
+}
+
+/** What a range function does beyond its window computation. */
+export interface RangeOptions {
+  /** It returns a sample as it was, not a computation on it, so the metric name stays (`last_over_time`). */
+  readonly keepsName?: boolean;
+  /** It takes native histograms too (else they are left out, with Prometheus's info). */
+  readonly histograms?: boolean;
+}
+
+/**
+ * A function applied to every float sample of an instant vector, with scalar arguments; with `date`, a call without
+ * arguments is of the evaluation time instead (`minute()`).
+ */
+export function mapEvaluate(
+  fn: (value: number, args: readonly number[]) => number | undefined,
+  options: { readonly date?: boolean } = {},
+): Evaluate {
+  return (ev, _call, args, steps) =>
+    options.date && args.length === 0 ? Promise.resolve(dateOfStep(fn, steps)) : mapCall(ev, fn, args, steps);
 }
 
 /** start(), end(), range() and step(): the query's own times in seconds (experimental in Prometheus 3). */
@@ -134,7 +142,7 @@ function queryContext(ev: EvalContext, name: 'start' | 'end' | 'range' | 'step')
   }
 }
 
-function unwrapParens(expr: Expr): Expr {
+export function unwrapParens(expr: Expr): Expr {
   return expr.kind === 'ParenExpr' ? unwrapParens(expr.expr) : expr;
 }
 
@@ -286,6 +294,7 @@ async function rangeCall(
   fn: (window: Window, args: readonly number[]) => number | undefined,
   args: readonly Expr[],
   steps: Steps,
+  options: RangeOptions,
 ): Promise<Value> {
   const name = call.func.name;
   const matrixIndex = args.findIndex((arg) => arg.kind === 'MatrixSelector' || arg.kind === 'SubqueryExpr');
@@ -296,7 +305,7 @@ async function rangeCall(
   const scalars: Float64Array[] = [];
   for (const [index, arg] of args.entries()) if (index !== matrixIndex) scalars.push(await scalarArg(ev, arg, steps));
   const input = await ev.rangeInput(matrixArg, steps);
-  const keepsName = KEEPS_NAME.has(name);
+  const keepsName = options.keepsName === true;
   const stepArgs: number[] = scalars.map(() => 0);
   const out: StepSeries[] = [];
   /** Samples in all the windows of each step, Prometheus's measure for the sample limit. */
@@ -335,7 +344,7 @@ async function rangeCall(
             end: window.end,
             range: input.range,
           };
-          if (mixedWindow(ev, name, target, i, floats, hw, window, metric, pos)) return;
+          if (mixedWindow(ev, name, options.histograms === true, target, i, floats, hw, window, metric, pos)) return;
         }
         for (let a = 0; a < scalars.length; a++) stepArgs[a] = (scalars[a] as Float64Array)[i] as number;
         let value: number | undefined;
@@ -369,6 +378,7 @@ const EMPTY_TIMES = new Float64Array(0);
 function mixedWindow(
   ev: EvalContext,
   name: string,
+  takesHistograms: boolean,
   target: MutableSeries,
   step: number,
   floats: number,
@@ -377,7 +387,7 @@ function mixedWindow(
   metric: string,
   pos: PosRange,
 ): boolean {
-  if (!HISTOGRAM_RANGE_FUNCTIONS.has(name)) {
+  if (!takesHistograms) {
     if (floats === 0) return true; // only histograms: a float-only function has nothing to say
     const message = `ignored histograms in a range containing both floats and histograms for metric name ${JSON.stringify(metric)}`;
     ev.annotate('info', message, pos);

@@ -1,4 +1,4 @@
-import type { FloatHistogram } from './histograms/float-histogram.js';
+import type { FloatHistogram } from '../histograms/native/float-histogram.js';
 import type { Labels } from './labels.js';
 
 /**

@@ -1,4 +1,4 @@
-import { kahanInc } from '../kahan.js';
+import { kahanInc } from '../../core/kahan.js';
 import { bucketBound, type Side } from './buckets.js';
 
 /** The parts of an exponential histogram that widening its zero bucket reads and changes. */
