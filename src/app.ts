@@ -10,7 +10,7 @@ import { AuditService } from './platform/audit/audit.service.js';
 import type { Platform } from './platform/platform.js';
 import { requireIamToken } from './iam/auth/require-iam-token.js';
 import { createIam, type Iam } from './iam/iam.module.js';
-import { authenticateSession } from './iam/sessions/session-request.js';
+import { authenticateSession, isSecure } from './iam/sessions/session-request.js';
 import type { IamPort } from './monitor/iam-port.js';
 import type { TokenRateLimits } from './iam/tokens/rate-limits.js';
 import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
@@ -103,7 +103,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 /** The narrow interface monitoring reaches IAM through (monitor/iam-port.ts), over the in-process IAM service. */
 function iamPortOf(iam: Iam): IamPort {
   // The session cookie is `Secure` when vigil is reached over https.
-  const secure = iam.ctx.publicUrl.startsWith('https:');
+  const secure = isSecure(iam);
   return {
     authenticate: (authorization) => iam.authenticator.authenticate(authorization),
     authenticateSession: (headers, method) => authenticateSession(iam.sessions, secure, headers, method),

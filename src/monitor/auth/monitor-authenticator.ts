@@ -219,13 +219,13 @@ export class MonitorAuthenticator {
       if (!team || team.instance_guid !== instance.guid) throw monitorErrors.notFound('Team');
       const role = await this.access.teamRole(iamPrincipal, team, instance, foundId, admin);
       if (role === null) throw monitorErrors.forbidden('You are not a member of this team');
-      const user = await this.provisioner.provision(identity, instance, admin, found);
+      const user = await this.provisioner.provision(identity, instance, admin, found ?? null);
       return principalOf(iamPrincipal, instance, team, role, admin, user);
     }
     const teams = await this.access.teamsOf(iamPrincipal, instance, foundId);
     const chosen = teams.find((t) => t.team.id === found?.current_team_id) ?? teams[0];
     if (!chosen) throw monitorErrors.forbidden('You have no access to any team of this monitoring instance');
-    const user = await this.provisioner.provision(identity, instance, admin, found);
+    const user = await this.provisioner.provision(identity, instance, admin, found ?? null);
     if (user.current_team_id !== chosen.team.id) {
       await this.ctx.repositories.users.update(user.id, { current_team_id: chosen.team.id });
     }

@@ -34,17 +34,17 @@ export class Provisioner {
   }
 
   /**
-   * The identity's Monitor user, created or linked now if it has none (`known`: what {@link find} returned, to save
-   * looking again). Call it only once the identity is known to have access to the instance.
+   * The identity's Monitor user, created or linked now if it has none (`known`: what {@link find} returned — null
+   * for none — to save looking again). Call it only once the identity is known to have access to the instance.
    */
   async provision(
     identity: ProvisionedIdentity,
     instance: MonitorInstanceRow,
     admin: boolean,
-    known?: MonitorUserRow,
+    known?: MonitorUserRow | null,
   ): Promise<MonitorUserRow> {
     const users = this.ctx.repositories.users;
-    const found = known ?? (await this.find(identity, instance));
+    const found = known === undefined ? await this.find(identity, instance) : (known ?? undefined);
     const systemRole = admin ? SYSTEM_ROLE.admin : SYSTEM_ROLE.user;
     const now = isoAt(this.ctx.clock.now());
     if (found && found.iam_id === identity.iamId) {
