@@ -55,6 +55,31 @@ interface PromqlResult {
   heapUsedMb: number;
 }
 
+interface ChunkFigures {
+  appendSamplesPerSecond: number;
+  decodeSamplesPerSecond: number;
+  bytesPerSample: number;
+}
+
+interface ChunksResult {
+  counter: ChunkFigures;
+  gauge: ChunkFigures;
+  jitter: ChunkFigures;
+  histogram: ChunkFigures;
+}
+
+interface RemoteWriteDecodeResult {
+  series: number;
+  rawBytes: number;
+  snappyBytes: number;
+  samplesPerSecond: {
+    includingSnappy: number;
+    excludingSnappy: number;
+    snappyAlone: number;
+    excludingSnappyLabelsRead: number;
+  };
+}
+
 interface LatencyResult {
   warmMicros: { p50: number; p90: number; p99: number; n: number };
   coldMicros: { p50: number; p90: number; p99: number; n: number };
@@ -107,6 +132,19 @@ function promqlSummary(result: PromqlResult): string[] {
   ];
 }
 
+/** Summary lines for benchmark 5: per data set, append and decode rates and the encoded size. */
+function chunksSummary(result: ChunksResult): string[] {
+  const figures = (f: ChunkFigures) =>
+    `append ${(f.appendSamplesPerSecond / 1e6).toFixed(2)} M/s, decode ${(f.decodeSamplesPerSecond / 1e6).toFixed(1)} M/s, ` +
+    `${f.bytesPerSample} B/sample`;
+  return [
+    `  TSDB chunks (XOR):     counter 15 s ${figures(result.counter)} (ingest target ≥ 250,000/s: ` +
+      `${check(result.counter.appendSamplesPerSecond >= 250_000)})`,
+    `                         random gauge ${figures(result.gauge)}; ±3 ms jitter ${figures(result.jitter)}`,
+    `                         native histograms (12 buckets) ${figures(result.histogram)}`,
+  ];
+}
+
 const started = Date.now();
 const machine = {
   date: new Date().toISOString(),
@@ -131,6 +169,10 @@ process.stdout.write('\n3. Monitor API authentication and token reset propagatio
 const { auth, reset } = await runScript<MonitorAuthResult>('./monitor-auth.ts');
 process.stdout.write('\n4. PromQL engine on in-memory data (bench/promql-engine.ts)\n');
 const promql = await runScript<PromqlResult>('./promql-engine.ts');
+process.stdout.write('\n5. TSDB chunk encodings: append, decode, bytes per sample (bench/tsdb-chunks.ts)\n');
+const chunks = await runScript<ChunksResult>('./tsdb-chunks.ts');
+process.stdout.write('\n6. Remote-write decoding (bench/remote-write-decode.ts)\n');
+const remoteWrite = await runScript<RemoteWriteDecodeResult>('./remote-write-decode.ts');
 const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
 
 const check = (ok: boolean) => (ok ? 'meets target' : 'BELOW TARGET');
@@ -168,6 +210,13 @@ process.stdout.write(
         `answered (${reset.resets} resets; target ≤ 1 s, aim 100 ms: ${check(reset.afterAnswerMs.max < 1000)})`
       : '  token reset, A → B:    skipped (PostgreSQL not reachable)',
     ...promqlSummary(promql),
+    ...chunksSummary(chunks),
+    `  remote-write decode:   ${(remoteWrite.samplesPerSecond.includingSnappy / 1e6).toFixed(2)} M samples/s with Snappy ` +
+      `(target ≥ 0.8 M: ${check(remoteWrite.samplesPerSecond.includingSnappy >= 800_000)}), ` +
+      `${(remoteWrite.samplesPerSecond.excludingSnappy / 1e6).toFixed(2)} M without; ` +
+      `${(remoteWrite.samplesPerSecond.excludingSnappyLabelsRead / 1e6).toFixed(2)} M with every label read`,
+    `                         RW1 body: ${remoteWrite.series} series × 8 labels × 1 sample, ${remoteWrite.rawBytes} B raw, ` +
+      `${remoteWrite.snappyBytes} B Snappy`,
     `  total time: ${Math.round((Date.now() - started) / 1000)} s`,
     '',
   ].join('\n'),

@@ -17,6 +17,10 @@ import { iamSurfaces, registerIamRoutes } from './iam/iam.routes.js';
 import { createMonitor, type Monitor } from './monitor/monitor.module.js';
 import { monitorSurfaces, registerMonitorRoutes } from './monitor/monitor.routes.js';
 import { VERSION } from './version.js';
+import type { MetricsConfig } from './platform/config-metrics.js';
+import { createMetrics, type Metrics } from './metrics/metrics.module.js';
+import { metricsSurfaces, registerMetricsRoutes } from './metrics/metrics.routes.js';
+import type { Tsdb } from './tsdb/tsdb.js';
 import { registerConsoleRoutes } from './console/console.routes.js';
 
 export interface AppOptions {
@@ -33,12 +37,18 @@ export interface AppOptions {
   readonly metricsToken?: string | undefined;
   /** The built web console (default: dist/web of this package). */
   readonly consoleDir?: string;
+  /**
+   * The metrics store (opened by the entry point, which owns its directory and lock) and the metrics settings; without
+   * it the metrics routes are not mounted (tests of other domains).
+   */
+  readonly metrics?: { readonly store: Tsdb; readonly config: MetricsConfig };
 }
 
 export interface App {
   readonly http: HttpServer;
   readonly iam: Iam;
   readonly monitor: Monitor;
+  readonly metrics: Metrics | null;
   /**
    * Says the first-start work (account, administrator, default instance) is done: until then `/readyz` answers 503,
    * so that a script or an orchestrator never signs in to an account that is still being created.
@@ -84,16 +94,21 @@ export async function buildApp(options: AppOptions): Promise<App> {
         return migrationsApplied(options.database);
       },
     },
-    [...iamSurfaces(options.publicUrl), ...monitorSurfaces],
+    [...iamSurfaces(options.publicUrl), ...monitorSurfaces, ...metricsSurfaces],
   );
   await registerIamRoutes(http, iam);
   await registerMonitorRoutes(http, monitor, (scope) => requireIamToken(scope, iam));
+  const metrics = options.metrics
+    ? createMetrics(platform, options.metrics.store, options.metrics.config, http.metricsRegistry)
+    : null;
+  if (metrics) await registerMetricsRoutes(http, metrics, monitor);
   registerConsoleRoutes(http, options.consoleDir);
   await http.ready();
   return {
     http,
     iam,
     monitor,
+    metrics,
     bootstrapped: () => {
       bootstrapped = true;
     },

@@ -8,6 +8,9 @@ import { loadOrCreateMasterKey } from './platform/crypto/master-key.js';
 import { cryptoRandom } from './platform/crypto/random.js';
 import { migrate, openDatabase } from './platform/db/database.js';
 import { createLogger } from './platform/logging.js';
+import { openMetricsStore } from './metrics/store/open-store.js';
+import { TsdbLockedError } from './tsdb/errors.js';
+import { startSelfMonitoring } from './metrics/self/self-monitoring.js';
 
 /**
  * Starts vigil from the environment: validates configuration (every problem reported, exit 1), opens and migrates the
@@ -33,6 +36,16 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   const database = openDatabase(config.database);
   await migrate(database);
   const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
+  let store;
+  try {
+    store = openMetricsStore(config.dataDir, config.metrics, logger);
+  } catch (error) {
+    if (error instanceof TsdbLockedError) {
+      process.stderr.write(`vigil: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
   const app = await buildApp({
     database,
     feed,
@@ -43,6 +56,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     logger,
     collectProcessMetrics: true,
     metricsToken: config.metricsToken,
+    metrics: { store, config: config.metrics },
   });
   const { http, iam, monitor } = app;
   await http.listen({ host: config.host, port: config.port });
@@ -52,6 +66,9 @@ export async function startServer(env: Readonly<Record<string, string | undefine
   const owner = await iam.ctx.repositories.users.findByEmail(config.adminEmail);
   const instance = owner ? await monitor.instances.ensureDefault(boot.accountId, owner.iam_id) : undefined;
   app.bootstrapped();
+  const selfMonitoring = config.metrics.selfMonitoring
+    ? await startSelfMonitoring(app, config.metrics.selfMonitoring, config.publicUrl, logger)
+    : null;
   const url = config.publicUrl;
   const lines = [
     '',
@@ -77,7 +94,9 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
+      selfMonitoring?.stop();
       await http.close();
+      await store.close();
       await feed.close();
       await database.close();
       clearTimeout(force);

@@ -4,6 +4,7 @@ import { completionCommand } from './commands/completion.js';
 import { monitorInstanceCommands } from './commands/monitor-instances.js';
 import { monitorTeamCommands } from './commands/monitor-teams.js';
 import { monitorTokenCommands } from './commands/monitor-token.js';
+import { monitorQueryCommands } from './commands/monitor-query.js';
 import { server } from './commands/server.js';
 import { serviceIdCommands } from './commands/service-ids.js';
 import { policyCommands } from './commands/policies.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...monitorInstanceCommands,
   ...monitorTeamCommands,
   ...monitorTokenCommands,
+  ...monitorQueryCommands,
   server,
   completionCommand(() => COMMANDS),
 ];

@@ -30,6 +30,7 @@ export class VigilConnectionError extends Error {
 interface ErrorBodies {
   errors?: { code?: unknown; reason?: unknown; message?: unknown; details?: unknown }[];
   errorCode?: unknown;
+  errorType?: unknown;
   errorMessage?: unknown;
   error?: unknown;
   message?: unknown;
@@ -44,7 +45,8 @@ export function apiErrorFrom(status: number, statusText: string, body: unknown, 
   // IBM puts the specific part of some errors in `details` ("Object type User with id … could not be found.").
   const details = text(first?.details);
   const message = details && !said.includes(details) ? `${said}: ${details}` : said;
-  const code = text(first?.code) ?? text(first?.reason) ?? text(bodies.errorCode) ?? `http_${status}`;
+  const code =
+    text(first?.code) ?? text(first?.reason) ?? text(bodies.errorCode) ?? text(bodies.errorType) ?? `http_${status}`;
   return new VigilApiError(status, code, message || `HTTP ${status}`, requestId);
 }
 

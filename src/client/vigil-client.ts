@@ -2,6 +2,7 @@ import { ApiKeysClient } from './api-keys.js';
 import { VigilHttp, type CredentialsProvider } from './http.js';
 import { IdentityClient } from './identity.js';
 import { InstancesClient } from './instances.js';
+import { MetricsClient } from './metrics.js';
 import { MonitorTokensClient } from './monitor-tokens.js';
 import { MonitorUsersClient } from './monitor-users.js';
 import { TeamsClient } from './teams.js';
@@ -42,6 +43,7 @@ export class VigilClient {
   readonly teams: TeamsClient;
   readonly monitorUsers: MonitorUsersClient;
   readonly monitorTokens: MonitorTokensClient;
+  readonly metrics: MetricsClient;
   readonly serviceIds: ServiceIdsClient;
   readonly policies: PoliciesClient;
   readonly users: UsersClient;
@@ -58,6 +60,7 @@ export class VigilClient {
     this.instances = new InstancesClient(this.http);
     this.teams = new TeamsClient(this.http);
     this.monitorUsers = new MonitorUsersClient(this.http);
+    this.metrics = new MetricsClient(this.http);
     this.monitorTokens = new MonitorTokensClient(this.http);
     this.serviceIds = new ServiceIdsClient(this.http);
     this.policies = new PoliciesClient(this.http);
@@ -73,7 +76,7 @@ function credentialsFrom(options: VigilClientOptions): CredentialsProvider | und
     if (token) headers['authorization'] = `Bearer ${await token()}`;
     const csrf = csrfToken?.();
     if (csrf) headers['x-csrf-token'] = csrf;
-    const target = path.startsWith('/api/') ? options.monitorTarget?.() : undefined;
+    const target = path.startsWith('/api/') || path.startsWith('/prometheus/') ? options.monitorTarget?.() : undefined;
     if (target) {
       headers['ibminstanceid'] = target.instanceGuid;
       if (target.teamId !== undefined) headers['sysdigteamid'] = String(target.teamId);

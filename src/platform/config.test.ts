@@ -34,8 +34,21 @@ describe('loadConfig: defaults (DESIGN.md, Configuration)', () => {
       masterKey: undefined,
       logLevel: 'info',
       metricsToken: undefined,
+      metrics: {
+        retention: 15 * 86_400_000,
+        maxSamplesPerSecond: 1_000_000,
+        maxActiveSeries: 1_000_000,
+        maxSeriesPerMetric: 200_000,
+        maxBodyBytes: 10 * 1024 * 1024,
+        queryTimeout: 120_000,
+        queryMaxSamples: 50_000_000,
+        queryMaxLoadedSamples: 50_000_000,
+        lookbackDelta: 300_000,
+        selfMonitoring: null,
+      },
     });
     assert.ok(Object.isFrozen(config));
+    assert.ok(Object.isFrozen(config.metrics));
   });
 
   it('treats empty and blank values as unset', () => {
@@ -195,5 +208,61 @@ describe('loadConfig: several bad values', () => {
     ];
     assert.deepEqual(caught.problems, expected);
     assert.equal(caught.message, `invalid configuration:\n${expected.map((p) => `  - ${p}`).join('\n')}`);
+  });
+});
+
+describe('loadConfig: the metrics plane (VIGIL_METRICS_*, VIGIL_SELF_MONITORING)', () => {
+  it('reads durations and limits', () => {
+    const { metrics } = load({
+      VIGIL_METRICS_RETENTION: '30d',
+      VIGIL_METRICS_MAX_SAMPLES_PER_SECOND: '250_000',
+      VIGIL_METRICS_MAX_ACTIVE_SERIES: '100000',
+      VIGIL_METRICS_MAX_SERIES_PER_METRIC: '5000',
+      VIGIL_METRICS_MAX_BODY_BYTES: '1048576',
+      VIGIL_METRICS_QUERY_TIMEOUT: '30s',
+      VIGIL_METRICS_QUERY_MAX_SAMPLES: '1000',
+      VIGIL_METRICS_QUERY_MAX_LOADED_SAMPLES: '2000',
+      VIGIL_METRICS_LOOKBACK_DELTA: '1m',
+      VIGIL_SELF_MONITORING: 'prod-monitoring/Operators',
+      VIGIL_SELF_MONITORING_INTERVAL: '30s',
+    });
+    assert.deepEqual(metrics, {
+      retention: 30 * 86_400_000,
+      maxSamplesPerSecond: 250_000,
+      maxActiveSeries: 100_000,
+      maxSeriesPerMetric: 5000,
+      maxBodyBytes: 1_048_576,
+      queryTimeout: 30_000,
+      queryMaxSamples: 1000,
+      queryMaxLoadedSamples: 2000,
+      lookbackDelta: 60_000,
+      selfMonitoring: { instance: 'prod-monitoring', team: 'Operators', interval: 30_000 },
+    });
+    assert.deepEqual(load({ VIGIL_SELF_MONITORING: 'abc' }).metrics.selfMonitoring, {
+      instance: 'abc',
+      team: null,
+      interval: 15_000,
+    });
+  });
+
+  it('reports every bad value', () => {
+    assert.deepEqual(
+      problemsOf({
+        VIGIL_METRICS_RETENTION: '1h',
+        VIGIL_METRICS_MAX_SAMPLES_PER_SECOND: '-5',
+        VIGIL_METRICS_MAX_ACTIVE_SERIES: '1e6',
+        VIGIL_METRICS_QUERY_TIMEOUT: 'soon',
+        VIGIL_METRICS_QUERY_MAX_SAMPLES: '0',
+        VIGIL_SELF_MONITORING: 'a/b/c',
+      }),
+      [
+        'VIGIL_SELF_MONITORING: "a/b/c" must be <instance> or <instance>/<team>',
+        'VIGIL_METRICS_RETENTION: "1h" is not a duration of at least 7200s (e.g. 15d, 12h, 90s)',
+        'VIGIL_METRICS_MAX_SAMPLES_PER_SECOND: "-5" is not a positive whole number',
+        'VIGIL_METRICS_MAX_ACTIVE_SERIES: "1e6" is not a positive whole number',
+        'VIGIL_METRICS_QUERY_TIMEOUT: "soon" is not a duration of at least 1s (e.g. 15d, 12h, 90s)',
+        'VIGIL_METRICS_QUERY_MAX_SAMPLES: "0" is not a positive whole number',
+      ],
+    );
   });
 });

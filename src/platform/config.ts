@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadMetricsConfig, type MetricsConfig } from './config-metrics.js';
 
 /** Levels pino accepts for VIGIL_LOG_LEVEL. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,6 +22,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** When set, `/metrics` answers only `Authorization: Bearer <this>`; absent, it is open (loopback by default). */
   readonly metricsToken: string | undefined;
+  /** The metrics plane: retention, ingest limits, query limits, self-monitoring. */
+  readonly metrics: MetricsConfig;
 }
 
 /** Thrown by {@link loadConfig} with every problem found, one per line. */
@@ -112,6 +115,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     problems.push('VIGIL_METRICS_TOKEN: must be 16-256 printable characters without spaces (openssl rand -hex 24)');
   }
 
+  const metrics = loadMetricsConfig(get, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     host,
@@ -124,5 +129,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     masterKey,
     logLevel,
     metricsToken,
+    metrics: Object.freeze(metrics),
   });
 }

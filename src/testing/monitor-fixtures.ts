@@ -4,6 +4,7 @@ import type { MonitorInstanceRow, MonitorTeamRow, MonitorUserRow } from '../plat
 import type { RoleName } from '../iam/policies/roles.js';
 import { insertPolicy } from './identity-fixtures.js';
 import type { TeamRole } from '../monitor/roles.js';
+import { parseScope } from '../monitor/teams/scope.js';
 import type { TestApp } from './test-app.js';
 
 /**
@@ -60,7 +61,7 @@ export async function insertTeam(
       name,
       description: null,
       filter: options.filter ?? null,
-      scope: '[]',
+      scope: JSON.stringify(parseScope(options.filter)),
       settings: JSON.stringify(DEFAULT_TEAM_SETTINGS),
       immutable: options.immutable ? 1 : 0,
       is_default: options.isDefault ? 1 : 0,

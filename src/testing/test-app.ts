@@ -11,6 +11,8 @@ import type { TokenRateLimits } from '../iam/tokens/rate-limits.js';
 import { ids } from '../iam/ids.js';
 import { OPERATOR_ACCOUNT_SETTING } from '../iam/accounts/accounts.service.js';
 import { openTestDatabase, TEST_DATABASES, type DatabaseKind } from './databases.js';
+import { openTestMetricsStore, type TestMetricsStore } from './metrics-store.js';
+import type { MetricsConfig } from '../platform/config-metrics.js';
 
 export const TEST_PUBLIC_URL = 'http://vigil.test';
 
@@ -47,6 +49,8 @@ export interface TestAppOptions {
   readonly publicUrl?: string;
   /** The built console to serve (default dist/web). */
   readonly consoleDir?: string;
+  /** Mount the metrics plane on a fresh store in a temporary directory, with these settings over the defaults. */
+  readonly metrics?: boolean | Partial<MetricsConfig>;
 }
 
 /** Generated per test run: no secret is written in the test sources. */
@@ -59,6 +63,9 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
   const database = await openTestDatabase(kind);
   const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
   const clock = options.clock ?? systemClock;
+  const metrics: TestMetricsStore | null = options.metrics
+    ? openTestMetricsStore(options.metrics === true ? {} : options.metrics)
+    : null;
   const app = await buildApp({
     database,
     feed,
@@ -69,6 +76,7 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     ...(options.consoleDir ? { consoleDir: options.consoleDir } : {}),
     logger: false,
     ...(options.tokenRateLimits ? { tokenRateLimits: options.tokenRateLimits } : {}),
+    ...(metrics ? { metrics: { store: metrics.store, config: metrics.config } } : {}),
   });
 
   const tokenFor = async (iamId: string, apikeyId: string | null = null): Promise<string> => {
@@ -175,6 +183,7 @@ export async function createTestApp(kind: DatabaseKind, options: TestAppOptions 
     tokenFor,
     close: async () => {
       await app.http.close();
+      await metrics?.close();
       await feed.close();
       await database.close();
     },

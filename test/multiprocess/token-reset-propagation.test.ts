@@ -37,8 +37,8 @@ describe(
       database = await createDatabase(POSTGRES_URL, 'vigil_reset');
       shared = sharedVariables(database.url);
       // One after the other: the first migrates the database and creates the account.
-      a = await startVigil(shared.vars);
-      b = await startVigil(shared.vars);
+      a = await startVigil({ ...shared.vars, VIGIL_DATA_DIR: shared.dataDirFor('a') });
+      b = await startVigil({ ...shared.vars, VIGIL_DATA_DIR: shared.dataDirFor('b') });
       assert.equal(b.accountId, a.accountId);
       tokens = await managerTokens(a, shared.admin, { kind: 'postgres', url: database.url });
     });

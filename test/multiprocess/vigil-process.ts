@@ -27,6 +27,8 @@ export interface VigilProcess {
   stderr(): string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** Sends SIGKILL (a crash: nothing is flushed or closed) and resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** The environment without the machine's VIGIL_* variables, plus ours. */
@@ -87,6 +89,10 @@ export async function startVigil(
       child.kill('SIGTERM');
       return exited(child);
     },
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited(child);
+    },
   };
 }
 
@@ -111,11 +117,15 @@ export async function createDatabase(
   return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-/** Variables for processes sharing one database: the same master key, an administrator whose password we know. */
+/**
+ * Variables for processes sharing one database: the same master key, an administrator whose password we know. Each
+ * process needs a data directory of its own (`dataDirFor`): the embedded metrics store is one process's.
+ */
 export function sharedVariables(databaseUrl: string): {
   vars: Record<string, string>;
   admin: { email: string; password: string };
   dataDir: string;
+  dataDirFor(process: string): string;
 } {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-multi-'));
   const admin = { email: 'admin@example.test', password: `pw-${randomBytes(12).toString('base64url')}` };
@@ -129,6 +139,7 @@ export function sharedVariables(databaseUrl: string): {
     },
     admin,
     dataDir,
+    dataDirFor: (name) => fs.mkdtempSync(path.join(dataDir, `${name}-`)),
   };
 }
 

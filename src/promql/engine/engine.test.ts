@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../platform/clock.js';
 import { describe, it } from 'node:test';
+import type { Expr } from '../ast.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { labelsFrom, type Labels } from './core/labels.js';
 import { EvaluationError, type QueryValue } from './result.js';
@@ -246,6 +247,50 @@ describe('PromQL engine', () => {
       (await rejection(engine.rangeQuery('requests_total', MINUTE, 0, MINUTE))).message,
       'end timestamp must not be before start time',
     );
+  });
+
+  it('applies the rewrite option to the parsed query before checking its type and the times it reaches', async () => {
+    const seen: Expr['kind'][] = [];
+    // Adds job="api" to every top-level selector and moves it 10 minutes back; a range selector becomes instant.
+    const rewrite = (expr: Expr): Expr => {
+      seen.push(expr.kind);
+      const selector = expr.kind === 'MatrixSelector' ? expr.selector : expr;
+      if (selector.kind !== 'VectorSelector') return expr;
+      const matchers = [{ type: '=', name: 'job', value: 'api' } as const, ...selector.matchers];
+      return { ...selector, matchers, offset: 10 * MINUTE };
+    };
+    const { engine, storage } = engineOf(requests, { rewrite });
+    const range = await engine.rangeQuery('requests_total[5m]', 12 * MINUTE, 13 * MINUTE, MINUTE);
+    assert.deepEqual(plain(range.value), ['{__name__="requests_total", job="api"} 720s=120 780s=180']);
+    assert.deepEqual(storage.ranges, [{ start: -3 * MINUTE, end: 3 * MINUTE }]);
+    assert.deepEqual(seen, ['MatrixSelector']);
+    await assert.rejects(engine.instantQuery('sum(', 0), /unclosed left parenthesis/);
+    assert.deepEqual(seen, ['MatrixSelector'], 'a query that does not parse is never rewritten');
+  });
+
+  it('keeps the annotations’ positions in the query text after a rewrite that keeps the nodes’ positions', async () => {
+    const fixtures = [{ labels: { __name__: 'temperature', room: 'a' }, samples: every(MINUTE, [1, 2, 3]) }];
+    const addRoom = (expr: Expr): Expr =>
+      expr.kind === 'Call' && expr.args[0]?.kind === 'MatrixSelector'
+        ? {
+            ...expr,
+            args: [
+              {
+                ...expr.args[0],
+                selector: {
+                  ...expr.args[0].selector,
+                  matchers: [{ type: '=', name: 'room', value: 'a' }, ...expr.args[0].selector.matchers],
+                },
+              },
+            ],
+          }
+        : expr;
+    const { engine } = engineOf(fixtures, { rewrite: addRoom });
+    const rate = await engine.instantQuery('  rate(temperature[5m])', 2 * MINUTE);
+    assert.deepEqual(plain(rate.value), ['{room="a"} 0.008333333333333333']);
+    assert.deepEqual(rate.infos, [
+      'PromQL info: metric might not be a counter, name does not end in _total/_sum/_count/_bucket: "temperature" (1:8)',
+    ]);
   });
 
   it('gives Prometheus’s annotations with their positions', async () => {

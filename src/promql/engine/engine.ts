@@ -30,6 +30,12 @@ export interface EngineOptions {
    * `maxSamples` is Prometheus's limit on the points held at one step, checked as the query runs.
    */
   readonly maxLoadedSamples?: number;
+  /**
+   * Applied to every parsed, type-checked query before anything else looks at it: a route confines a team's queries
+   * to its scope this way (src/metrics/scope). It must keep the nodes' positions, which annotations quote against the
+   * query text.
+   */
+  readonly rewrite?: (expr: Expr) => Expr;
 }
 
 const DEFAULTS = {
@@ -40,6 +46,7 @@ const DEFAULTS = {
   experimentalFunctions: false,
   now: () => Date.now(),
   maxLoadedSamples: Infinity,
+  rewrite: (expr: Expr) => expr,
 };
 
 /**
@@ -79,7 +86,9 @@ export class Engine {
     mode: 'instant' | 'range',
     signal?: AbortSignal,
   ): Promise<QueryResult> {
-    const expr = parse(query, { enableExperimentalFunctions: this.options.experimentalFunctions });
+    const expr = this.options.rewrite(
+      parse(query, { enableExperimentalFunctions: this.options.experimentalFunctions }),
+    );
     const type = exprType(expr);
     if (mode === 'range' && type !== 'scalar' && type !== 'vector') {
       throw new EvaluationError(

@@ -1,0 +1,175 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { monitorPrincipalOf } from '../../monitor/auth/request-principal.js';
+import type { HttpServer } from '../../platform/http/create-server.js';
+import { parse } from '../../promql/parse.js';
+import { VERSION } from '../../version.js';
+import type { Metrics } from '../metrics.module.js';
+import type { Reader } from '../query/query.service.js';
+import { buildInfo } from '../prometheus-api/buildinfo.js';
+import { errorBody, fromQueryError, PrometheusApiError } from '../prometheus-api/errors.js';
+import { formatQuery } from '../prometheus-api/format-query.js';
+import { formValue, type FormValues } from '../prometheus-api/params.js';
+import { parseQueryTree } from '../prometheus-api/parse-query.js';
+import {
+  parseInstantQueryRequest,
+  parseLabelsRequest,
+  parseLabelValuesRequest,
+  parseMetadataRequest,
+  parseRangeQueryRequest,
+  parseSeriesRequest,
+} from '../prometheus-api/requests.js';
+import {
+  metadataBody,
+  queryResultBody,
+  RESULTS_TRUNCATED,
+  seriesBody,
+  successBody,
+  truncateResult,
+} from '../prometheus-api/result-json.js';
+
+const tags = ['Metrics (Prometheus API)'];
+const security: Record<string, string[]>[] = [{ monitorToken: [] }, { iamToken: [] }];
+
+type Handler = (form: FormValues, request: FastifyRequest, signal: AbortSignal) => Promise<string>;
+
+function readerOf(request: FastifyRequest): Reader {
+  const principal = monitorPrincipalOf(request);
+  return { tenant: principal.instance.guid, scope: principal.team.scope };
+}
+
+/** The request's parameters: the URL's, and for a POST the form body's first (as Go's ParseForm merges them). */
+function formOf(request: FastifyRequest): FormValues {
+  const merged: Record<string, string[]> = {};
+  const add = (name: string, value: unknown) => {
+    if (typeof value === 'string') (merged[name] ??= []).push(value);
+    else if (Array.isArray(value)) for (const v of value) add(name, v);
+  };
+  if (request.body instanceof URLSearchParams) for (const [name, value] of request.body) add(name, value);
+  for (const [name, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) add(name, value);
+  return merged;
+}
+
+/**
+ * Runs a handler with Prometheus's answers around it: the JSON body as text, errors in Prometheus's shape with its
+ * statuses, and evaluation aborted when the client goes away.
+ */
+function answer(handler: Handler) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const controller = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) controller.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      const body = await handler(formOf(request), request, controller.signal);
+      return reply.type('application/json').send(body);
+    } catch (error) {
+      const known = fromQueryError(error, 'query');
+      if (known === null) throw error;
+      return reply.status(known.status).type('application/json').send(errorBody(known));
+    } finally {
+      reply.raw.off('close', onClose);
+    }
+  };
+}
+
+function truncated(truncated: boolean): string[] {
+  return truncated ? [RESULTS_TRUNCATED] : [];
+}
+
+/**
+ * Prometheus's HTTP query API under `prefix` (`/prometheus/api/v1` as on IBM Cloud Monitoring, `/api/v1` for Grafana's
+ * Prometheus data source), GET and POST form, answering exactly as Prometheus does, on vigil's engine over the
+ * caller's instance and team scope.
+ */
+export async function prometheusApiRoutes(app: HttpServer, metrics: Metrics, prefix: string): Promise<void> {
+  const { queries } = metrics;
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 1024 * 1024 },
+    (_request, body, done) => done(null, new URLSearchParams(String(body))),
+  );
+  const route = (path: string, summary: string, handler: Handler, methods: ('GET' | 'POST')[] = ['GET', 'POST']) =>
+    app.route({
+      method: methods,
+      url: `${prefix}${path}`,
+      schema: { tags, security, summary, hide: prefix !== '/prometheus/api/v1' },
+      handler: answer(handler),
+    });
+
+  route('/query', 'Instant PromQL query', async (form, request, signal) => {
+    const params = parseInstantQueryRequest(form, Date.now());
+    const result = await queries.instant(readerOf(request), params.query, params.time, {
+      signal,
+      ...(params.timeout !== undefined ? { timeout: params.timeout } : {}),
+      ...(params.lookbackDelta !== undefined ? { lookbackDelta: params.lookbackDelta } : {}),
+    });
+    return queryResultBody(truncateResult(result, params.limit));
+  });
+
+  route('/query_range', 'Range PromQL query', async (form, request, signal) => {
+    const params = parseRangeQueryRequest(form);
+    const result = await queries.range(readerOf(request), params.query, params, {
+      signal,
+      ...(params.timeout !== undefined ? { timeout: params.timeout } : {}),
+      ...(params.lookbackDelta !== undefined ? { lookbackDelta: params.lookbackDelta } : {}),
+    });
+    return queryResultBody(truncateResult(result, params.limit));
+  });
+
+  route('/series', 'Series matching selectors', async (form, request) => {
+    const params = parseSeriesRequest(form);
+    const found = await queries.series(readerOf(request), params.matchers, params.start, params.end, params.limit);
+    return seriesBody(found.items, truncated(found.truncated));
+  });
+
+  route('/labels', 'Label names', async (form, request) => {
+    const params = parseLabelsRequest(form);
+    const found = await queries.labelNames(readerOf(request), params.matchers, params.start, params.end, params.limit);
+    return successBody(found.items, truncated(found.truncated));
+  });
+
+  route(
+    '/label/:name/values',
+    'Values of a label',
+    async (form, request) => {
+      const params = parseLabelValuesRequest((request.params as { name: string }).name, form);
+      const found = await queries.labelValues(
+        readerOf(request),
+        params.name,
+        params.matchers,
+        params.start,
+        params.end,
+        params.limit,
+      );
+      return successBody(found.items, truncated(found.truncated));
+    },
+    ['GET'],
+  );
+
+  route(
+    '/metadata',
+    'Metric metadata (type, help, unit) sent over remote-write',
+    async (form, request) => {
+      const params = parseMetadataRequest(form);
+      const metric = params.metric === '' ? undefined : params.metric;
+      return metadataBody(await queries.metadata(readerOf(request), metric, params.limit, params.limitPerMetric));
+    },
+    ['GET'],
+  );
+
+  route('/format_query', 'A query, formatted', async (form) => successBody(formatQuery(parseQuery(form))));
+  route('/parse_query', 'A query as a syntax tree', async (form) => successBody(parseQueryTree(parseQuery(form))));
+  route('/query_exemplars', 'Exemplars (vigil keeps none)', async () => successBody([]));
+  route('/status/buildinfo', 'Build information', async () => successBody(buildInfo(VERSION)), ['GET']);
+}
+
+/** The `query` parameter, parsed; its errors become `invalid parameter "query": …`. */
+function parseQuery(form: FormValues) {
+  const query = formValue(form, 'query') ?? '';
+  try {
+    return parse(query);
+  } catch (error) {
+    throw fromQueryError(error, 'query') ?? new PrometheusApiError('internal', 'could not parse the query');
+  }
+}

@@ -1,0 +1,149 @@
+import type { LabelMatcher } from '../../promql/ast.js';
+import { compareLabels, labelsKey, type Labels } from '../../promql/engine/core/labels.js';
+import { EvaluationError } from '../../promql/engine/result.js';
+import type { Querier, QuerierOptions, SeriesSamples, TimeRange } from '../../promql/engine/storage.js';
+import type { Block } from '../block/block.js';
+import type { HeadSnapshot, Head } from '../head/head.js';
+import type { IndexReader } from '../index/index-reader.js';
+import { postingsForMatchers } from '../index/postings-for-matchers.js';
+import { readSeries, type ChunkSource } from './series-reader.js';
+
+interface Candidate {
+  readonly labels: Labels;
+  readonly chunks: ChunkSource[];
+}
+
+/**
+ * A querier over the blocks and the head as they were when it opened: the blocks it was given stay on disk and the
+ * head keeps its memory until it closes (the store waits for open readers before truncating or deleting), and the
+ * head's snapshot hides series and samples added since.
+ */
+export class TsdbQuerier implements Querier {
+  private loaded = 0;
+  private closed = false;
+
+  constructor(
+    private readonly head: Head,
+    private readonly snapshot: HeadSnapshot,
+    private readonly blocks: readonly Block[],
+    private readonly range: TimeRange,
+    private readonly options: QuerierOptions,
+    private readonly release: () => void,
+  ) {}
+
+  async select(matchers: readonly LabelMatcher[], range: TimeRange): Promise<readonly SeriesSamples[]> {
+    this.checkOpen();
+    const start = Math.max(range.start, this.range.start);
+    const end = Math.min(range.end, this.range.end);
+    const out: SeriesSamples[] = [];
+    if (end < start) return out;
+    for (const candidate of this.candidates(matchers, start, end)) {
+      this.checkSignal();
+      const samples = readSeries(candidate.labels, candidate.chunks, start, end);
+      if (samples === null) continue;
+      this.loaded += samples.floats.timestamps.length + (samples.histograms?.timestamps.length ?? 0);
+      if (this.options.maxSamples !== undefined && this.loaded > this.options.maxSamples) {
+        throw new EvaluationError(
+          'query processing would load too many samples into memory in query execution',
+          'too_many_samples',
+        );
+      }
+      out.push(samples);
+    }
+    return out;
+  }
+
+  async labelNames(matchers: readonly LabelMatcher[], limit?: number): Promise<readonly string[]> {
+    const names = new Set<string>();
+    for (const { labels } of this.candidates(matchers, this.range.start, this.range.end)) {
+      for (const label of labels) names.add(label.name);
+    }
+    return upTo([...names].sort(byCodeUnit), limit);
+  }
+
+  async labelValues(name: string, matchers: readonly LabelMatcher[], limit?: number): Promise<readonly string[]> {
+    const values = new Set<string>();
+    for (const { labels } of this.candidates(matchers, this.range.start, this.range.end)) {
+      for (const label of labels) if (label.name === name) values.add(label.value);
+    }
+    return upTo([...values].sort(byCodeUnit), limit);
+  }
+
+  async series(matchers: readonly LabelMatcher[], limit?: number): Promise<readonly Labels[]> {
+    return upTo(
+      this.candidates(matchers, this.range.start, this.range.end).map((c) => c.labels),
+      limit,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.release();
+  }
+
+  /**
+   * The series matching every matcher (every series when there is none) with a chunk in [start, end], in label order,
+   * with those chunks.
+   */
+  private candidates(matchers: readonly LabelMatcher[], start: number, end: number): Candidate[] {
+    this.checkOpen();
+    const select = (index: IndexReader) =>
+      matchers.length === 0 ? index.allPostings() : postingsForMatchers(index, matchers);
+    const byKey = new Map<string, Candidate>();
+    const add = (labels: Labels, chunks: ChunkSource[]) => {
+      if (chunks.length === 0) return;
+      const key = labelsKey(labels);
+      const found = byKey.get(key);
+      if (found) found.chunks.push(...chunks);
+      else byKey.set(key, { labels, chunks });
+    };
+    for (const block of this.blocks) {
+      if (block.meta.maxTime <= start || block.meta.minTime > end) continue;
+      for (const id of select(block.index)) {
+        const chunks: ChunkSource[] = [];
+        for (const meta of block.seriesChunks(id)) {
+          if (meta.maxT < start || meta.minT > end) continue;
+          chunks.push({
+            minT: meta.minT,
+            maxT: meta.maxT,
+            visibleUntil: Infinity,
+            read: () => block.readChunk(meta.ref),
+          });
+        }
+        if (chunks.length > 0) add(block.seriesLabels(id), chunks);
+      }
+    }
+    for (const ref of select(this.head.postings)) {
+      if (ref >= this.snapshot.refLimit) break;
+      const until = this.snapshot.lastT[ref] as number;
+      const series = this.head.getByRef(ref);
+      if (series === undefined || until < start) continue;
+      const chunks: ChunkSource[] = [];
+      for (const chunk of series.allChunks()) {
+        if (chunk.maxT < start || chunk.minT > Math.min(end, until)) continue;
+        chunks.push({ minT: chunk.minT, maxT: chunk.maxT, visibleUntil: until, read: () => chunk });
+      }
+      add(series.labels, chunks);
+    }
+    return [...byKey.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error('the querier is closed');
+  }
+
+  private checkSignal(): void {
+    if (this.options.signal?.aborted) {
+      throw new EvaluationError('query was canceled in expression evaluation', 'canceled');
+    }
+  }
+}
+
+function upTo<T>(items: T[], limit: number | undefined): T[] {
+  return limit === undefined || limit <= 0 ? items : items.slice(0, limit);
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
