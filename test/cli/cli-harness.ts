@@ -36,8 +36,8 @@ export interface CliServer {
 }
 
 /** vigil in-process (SQLite) on a real socket: the CLI is a separate process talking HTTP to it. */
-export async function startCliServer(): Promise<CliServer> {
-  const app = await createTestApp('sqlite');
+export async function startCliServer(options: { metrics?: boolean } = {}): Promise<CliServer> {
+  const app = await createTestApp('sqlite', options.metrics ? { metrics: true } : {});
   await app.http.listen({ port: 0, host: '127.0.0.1' });
   const address = app.http.server.address();
   assert.ok(address && typeof address === 'object');

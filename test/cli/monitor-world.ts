@@ -19,8 +19,8 @@ export interface MonitorWorld {
   close(): Promise<void>;
 }
 
-export async function startMonitorWorld(options: { webTeam: boolean }): Promise<MonitorWorld> {
-  const server = await startCliServer();
+export async function startMonitorWorld(options: { webTeam: boolean; metrics?: boolean }): Promise<MonitorWorld> {
+  const server = await startCliServer({ metrics: options.metrics === true });
   const { instance, operations } = await insertInstance(server.app, { name: 'default' });
   const webId = options.webTeam ? (await insertTeam(server.app, instance.guid, 'web')).id : 0;
   const readerUser = await server.app.createUser({ name: 'Rita Reader' });
