@@ -222,6 +222,28 @@ describe('Tsdb: durability', () => {
   });
 });
 
+describe('Tsdb: queries during compaction', () => {
+  it('a querier opened before a block was cut keeps reading the head; truncation waits for it, later ones read the block', async () => {
+    const { store } = open(tempDir());
+    for (let t = 0; t <= 4 * HOUR; t += 60_000) write(store, up('a'), [[t, t / 60_000]]);
+    const early = await store.querier(ALL);
+    let maintained = false;
+    const maintenance = store.maintain().then(() => (maintained = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(store.stats().blocks, 1, 'the block is written');
+    assert.equal(maintained, false, 'the head is not truncated while an older querier is open');
+    const late = await read(store);
+    const [rows] = [await early.select([{ type: '=', name: '__name__', value: 'up' }], ALL)];
+    assert.equal(rows[0]?.floats.timestamps.length, 241, 'the early querier reads every sample from the head');
+    assert.equal(late[0]?.t.length, 241, 'a later querier reads block and head, without duplicates');
+    await early.close();
+    await maintenance;
+    assert.equal(store.stats().headMinTime, BLOCK_RANGE);
+    assert.deepEqual(await read(store), late);
+    await store.close();
+  });
+});
+
 describe('Tsdb: one process per directory', () => {
   it('refuses a second open while the first holds the lock, and takes over a lock left by a dead process', async () => {
     const dir = tempDir();

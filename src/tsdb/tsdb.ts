@@ -68,6 +68,10 @@ export class Tsdb implements Storage {
   private samplesAppended = 0;
   private compactions = 0;
   private compactionFailures = 0;
+  /** Bumped whenever the block list changes; each open querier remembers the generation it opened in. */
+  private generation = 0;
+  private readonly openQueriers = new Map<number, number>();
+  private nextQuerierId = 1;
 
   private constructor(
     private readonly options: TsdbOptions,
@@ -127,7 +131,7 @@ export class Tsdb implements Storage {
     this.checkOpen();
     return new Appender(this.head, this.wal, (samples) => {
       this.samplesAppended += samples;
-      if (this.head.maxT - this.head.minT > 1.5 * BLOCK_RANGE) setImmediate(() => void this.maintain());
+      if (this.maintaining === null && this.head.maxT - this.head.minT > 1.5 * BLOCK_RANGE) void this.maintain();
     });
   }
 
@@ -145,14 +149,11 @@ export class Tsdb implements Storage {
 
   async querier(range: TimeRange, options: QuerierOptions = {}): Promise<Querier> {
     this.checkOpen();
-    this.head.readers++;
+    const id = this.nextQuerierId++;
+    this.openQueriers.set(id, this.generation);
     const blocks = this.blocks.filter((b) => b.meta.maxTime > range.start && b.meta.minTime <= range.end);
-    let released = false;
     return new TsdbQuerier(this.head, this.head.snapshot(), blocks, range, options, () => {
-      if (!released) {
-        released = true;
-        this.head.readers--;
-      }
+      this.openQueriers.delete(id);
     });
   }
 
@@ -226,7 +227,7 @@ export class Tsdb implements Storage {
         ulid: ulid(this.options.now(), this.options.random),
       });
       if (meta !== null) this.blocks = sortBlocks([...this.blocks, Block.open(path.join(this.options.dir, meta.ulid))]);
-      await this.untilNoReaders();
+      await this.untilOlderQueriersClose();
       this.head.truncate(maxt);
       this.checkpointWal(maxt);
       this.compactions++;
@@ -259,7 +260,7 @@ export class Tsdb implements Storage {
       const meta = await compactBlocks(this.options.dir, parents, this.options.random, this.options.now());
       const merged = meta ? [Block.open(path.join(this.options.dir, meta.ulid))] : [];
       this.blocks = sortBlocks([...this.blocks.filter((b) => !parents.includes(b)), ...merged]);
-      await this.untilNoReaders();
+      await this.untilOlderQueriersClose();
       for (const block of parents) {
         block.close();
         deleteBlock(block.dir);
@@ -278,7 +279,7 @@ export class Tsdb implements Storage {
     if (expired.size === 0) return;
     const dropped = this.blocks.filter((b) => expired.has(b.meta.ulid));
     this.blocks = this.blocks.filter((b) => !expired.has(b.meta.ulid));
-    await this.untilNoReaders();
+    await this.untilOlderQueriersClose();
     for (const block of dropped) {
       block.close();
       deleteBlock(block.dir);
@@ -286,9 +287,18 @@ export class Tsdb implements Storage {
     this.options.log('info', 'metrics store retention removed blocks', { blocks: dropped.length });
   }
 
-  /** Waits until no querier is open, so memory and files they read stay put. */
-  private async untilNoReaders(): Promise<void> {
-    while (this.head.readers > 0) await sleep(20);
+  /**
+   * Starts a new generation (the block list just changed) and waits until every querier opened before it has closed:
+   * those may still read the head chunks or the blocks about to go. Queriers opened since see the new blocks, so they
+   * need neither (queries are bounded by their timeout, so this ends).
+   */
+  private async untilOlderQueriersClose(): Promise<void> {
+    const current = ++this.generation;
+    const older = () => {
+      for (const generation of this.openQueriers.values()) if (generation < current) return true;
+      return false;
+    };
+    while (older()) await sleep(20);
   }
 
   private checkOpen(): void {

@@ -27,8 +27,6 @@ export class Head {
   maxT = -Infinity;
   /** Nothing older may be appended: it is in a block already (the newest block's end). */
   minValidTime = -Infinity;
-  /** Queriers open on the head; memory is truncated only when there are none. */
-  readers = 0;
 
   constructor(private readonly partitionLabel: string) {}
 
@@ -98,7 +96,7 @@ export class Head {
 
   /**
    * Drops the chunks before `mint` (now in a block), then the series left with nothing; returns the refs removed.
-   * Callers make sure no querier is open.
+   * Callers make sure no querier that lacks that block is still open.
    */
   truncate(mint: number): number[] {
     const dead = new Map<number, Labels>();

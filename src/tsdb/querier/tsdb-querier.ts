@@ -15,7 +15,7 @@ interface Candidate {
 
 /**
  * A querier over the blocks and the head as they were when it opened: the blocks it was given stay on disk and the
- * head keeps its memory until it closes (the store waits for open readers before truncating or deleting), and the
+ * head keeps its memory until it closes (the store waits for queriers older than a block-list change before truncating the head or deleting blocks), and the
  * head's snapshot hides series and samples added since.
  */
 export class TsdbQuerier implements Querier {
