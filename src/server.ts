@@ -31,11 +31,7 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const master = loadOrCreateMasterKey(config.masterKey, config.dataDir);
-  if (master.created) logger.info({ file: `${config.dataDir}/master.key` }, 'created the master key (keep it safe)');
-  const database = openDatabase(config.database);
-  await migrate(database);
-  const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
+  // First, so that a second vigil on the same data directory stops before touching anything.
   let store;
   try {
     store = openMetricsStore(config.dataDir, config.metrics, logger);
@@ -46,6 +42,11 @@ export async function startServer(env: Readonly<Record<string, string | undefine
     }
     throw error;
   }
+  const master = loadOrCreateMasterKey(config.masterKey, config.dataDir);
+  if (master.created) logger.info({ file: `${config.dataDir}/master.key` }, 'created the master key (keep it safe)');
+  const database = openDatabase(config.database);
+  await migrate(database);
+  const feed: ChangeFeed = database.pool ? await PostgresChangeFeed.start(database.pool) : new LocalChangeFeed();
   const app = await buildApp({
     database,
     feed,
