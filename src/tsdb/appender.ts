@@ -11,27 +11,24 @@ import {
 } from './wal/records.js';
 import type { Wal } from './wal/wal.js';
 
-interface Pending {
-  t: number;
-  value: number;
-  stale: boolean;
-  histogram: boolean;
-}
+/** Batch ids, so that a series knows whether its `batchIndex` belongs to the batch asking. */
+let batches = 0;
 
 /**
  * One batch of writes (one remote-write request): samples are checked as they are added, against the series and
  * against what the batch already holds, then `commit` writes the whole batch to the WAL in one write and only then
  * into the head. Nothing of a batch is visible or acknowledged before it is in the log, and a failed log write leaves
- * the head as it was.
+ * the head as it was. A series remembers its last sample in the batch on itself (`batch`, `batchIndex`), so adding a
+ * sample allocates nothing.
  */
 export class Appender {
+  private readonly id = ++batches;
   private readonly floatSeries: HeadSeries[] = [];
   private readonly floatTimes: number[] = [];
   private readonly floatValues: number[] = [];
   private readonly floatStale: number[] = [];
   private readonly histograms: { series: HeadSeries; t: number; h: FloatHistogram }[] = [];
   private readonly metadata: MetadataEntry[] = [];
-  private readonly pending = new Map<HeadSeries, Pending>();
   private readonly minValid: number;
 
   constructor(
@@ -47,31 +44,30 @@ export class Appender {
   }
 
   addFloat(series: HeadSeries, t: number, value: number, stale: boolean): AppendCheck {
-    const check = this.check(
-      series,
-      t,
-      (last) => (last.histogram ? 'duplicate' : sameFloat(last, value, stale) ? 'ignore' : 'duplicate'),
-      () => series.checkFloat(t, value, stale),
-    );
-    if (check !== 'append') return check;
+    if (t < this.minValid) return 'out_of_bounds';
+    if (series.batch === this.id) {
+      const check = this.againstBatch(series, t, (i) => (i >= 0 ? this.sameFloat(i, value, stale) : false));
+      if (check !== 'append') return check;
+    } else {
+      const check = series.checkFloat(t, value, stale);
+      if (check !== 'append') return check;
+    }
+    series.batch = this.id;
+    series.batchIndex = this.floatTimes.length;
     this.floatSeries.push(series);
     this.floatTimes.push(t);
     this.floatValues.push(value);
     this.floatStale.push(stale ? 1 : 0);
-    this.pending.set(series, { t, value, stale, histogram: false });
     return 'append';
   }
 
   addHistogram(series: HeadSeries, t: number, h: FloatHistogram): AppendCheck {
-    const check = this.check(
-      series,
-      t,
-      () => 'duplicate',
-      () => series.checkHistogram(t, h),
-    );
+    if (t < this.minValid) return 'out_of_bounds';
+    const check = series.batch === this.id ? this.againstBatch(series, t, () => false) : series.checkHistogram(t, h);
     if (check !== 'append') return check;
+    series.batch = this.id;
+    series.batchIndex = -1 - this.histograms.length;
     this.histograms.push({ series, t, h });
-    this.pending.set(series, { t, value: 0, stale: false, histogram: true });
     return 'append';
   }
 
@@ -126,22 +122,22 @@ export class Appender {
     this.onCommit(this.samples);
   }
 
-  /** Checks against the store's bounds, then what this batch already holds for the series, else the series itself. */
-  private check(
-    series: HeadSeries,
-    t: number,
-    againstPending: (last: Pending) => AppendCheck,
-    againstSeries: () => AppendCheck,
-  ): AppendCheck {
-    if (t < this.minValid) return 'out_of_bounds';
-    const last = this.pending.get(series);
-    if (last === undefined) return againstSeries();
-    if (t < last.t) return 'out_of_order';
-    return t === last.t ? againstPending(last) : 'append';
+  /**
+   * A sample of a series this batch already holds a sample of: after it is fine; before it is out of order; at the same
+   * time it is ignored when `same` says it is the same sample (the batch index is ≥ 0 for a float, else a histogram).
+   */
+  private againstBatch(series: HeadSeries, t: number, same: (index: number) => boolean): AppendCheck {
+    const index = series.batchIndex;
+    const last = index >= 0 ? (this.floatTimes[index] as number) : (this.histograms[-1 - index]?.t as number);
+    if (t > last) return 'append';
+    if (t < last) return 'out_of_order';
+    return same(index) ? 'ignore' : 'duplicate';
   }
-}
 
-function sameFloat(last: Pending, value: number, stale: boolean): boolean {
-  if (stale || last.stale) return stale && last.stale;
-  return Object.is(value, last.value) || (Number.isNaN(value) && Number.isNaN(last.value));
+  private sameFloat(index: number, value: number, stale: boolean): boolean {
+    const lastStale = this.floatStale[index] === 1;
+    if (stale || lastStale) return stale && lastStale;
+    const last = this.floatValues[index] as number;
+    return Object.is(value, last) || (Number.isNaN(value) && Number.isNaN(last));
+  }
 }

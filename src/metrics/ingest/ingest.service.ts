@@ -137,7 +137,7 @@ export class IngestService {
     inScope: LabelSetPredicate | null,
     version: RemoteWriteVersion,
   ): Target {
-    const known = this.cache.get(this.store.head, writer.tenant, series.key);
+    const known = this.cache.get(writer.tenant, series.key);
     if (known !== undefined) {
       if (inScope && !inScope(known.labels)) throw this.outsideScope(known.labels, writer.scope);
       return { kind: 'known', series: known };

@@ -11,19 +11,26 @@ const SLACK = 10_000;
  * dropped when it outgrows the head.
  */
 export class SeriesCache {
-  private readonly entries = new Map<string, HeadSeries>();
+  // One map per instance: the wire key is used as it is, never concatenated (hashing a fresh copy per lookup).
+  private readonly byTenant = new Map<string, Map<string, HeadSeries>>();
+  private size = 0;
 
-  get(head: Head, tenant: string, key: string): HeadSeries | undefined {
-    const series = this.entries.get(`${tenant}\u0000${key}`);
-    return series !== undefined && head.getByRef(series.ref) === series ? series : undefined;
+  get(tenant: string, key: string): HeadSeries | undefined {
+    const series = this.byTenant.get(tenant)?.get(key);
+    return series !== undefined && !series.removed ? series : undefined;
   }
 
   set(tenant: string, key: string, series: HeadSeries): void {
-    this.entries.set(`${tenant}\u0000${key}`, series);
+    let entries = this.byTenant.get(tenant);
+    if (entries === undefined) this.byTenant.set(tenant, (entries = new Map()));
+    if (!entries.has(key)) this.size++;
+    entries.set(key, series);
   }
 
   /** Forgets everything once the cache holds far more entries than the head has series. */
   trim(head: Head): void {
-    if (this.entries.size > 2 * head.seriesCount + SLACK) this.entries.clear();
+    if (this.size <= 2 * head.seriesCount + SLACK) return;
+    this.byTenant.clear();
+    this.size = 0;
   }
 }

@@ -47,6 +47,11 @@ export class HeadSeries {
   private lastHistogram: FloatHistogram | null = null;
   /** Whether the series' record is in the write-ahead log (a series is logged before its first sample). */
   logged = false;
+  /** Set when garbage-collected from the head: whoever still holds it (a cache) must look it up again. */
+  removed = false;
+  /** The appender batch that last added a sample of this series, and where (see Appender). */
+  batch = 0;
+  batchIndex = -1;
 
   constructor(
     readonly ref: number,

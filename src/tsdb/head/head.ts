@@ -109,6 +109,8 @@ export class Head {
       minT = Math.min(minT, series.minT());
     }
     for (const [ref, labels] of dead) {
+      const series = this.byRef.get(ref);
+      if (series !== undefined) series.removed = true;
       this.byRef.delete(ref);
       this.byKey.delete(labelsKey(labels));
       this.lastTs[ref] = -Infinity;
