@@ -19,14 +19,16 @@ describe('exponentialBound', () => {
     assert.equal(exponentialBound(2, 1), 2);
     assert.equal(exponentialBound(1, -1), 4);
     assert.equal(exponentialBound(-3, -2), 2 ** -12);
-    assert.ok(Math.abs(exponentialBound(1, 1) - Math.SQRT2) < 1e-15);
-    assert.ok(Math.abs(exponentialBound(-1, 8) - 2 ** (-1 / 256)) < 1e-15);
+    // Prometheus's table values, one ulp below the correctly rounded √2 and 2^(-1/256) (exponential-bounds.test.ts).
+    assert.equal(exponentialBound(1, 1), 1.414213562373095);
+    assert.equal(exponentialBound(-1, 8), 0.9972960560854698);
   });
 
   it('caps the last bucket at MaxFloat64 as Prometheus does, beyond is +Inf', () => {
     assert.equal(exponentialBound(1024, 0), Number.MAX_VALUE);
     assert.equal(exponentialBound(512, -1), Number.MAX_VALUE);
     assert.equal(exponentialBound(1025, 0), Infinity);
+    assert.equal(exponentialBound(1023, 0), 2 ** 1023); // finite, though 2 ** 1024 alone would overflow
   });
 });
 

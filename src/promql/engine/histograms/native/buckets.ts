@@ -81,22 +81,60 @@ export function reduceSide(side: Side, from: number, to: number): Side {
 }
 
 /**
- * 2^(j/256)/2 for j in 0..255: the bucket bounds of schema 8 within [0.5, 1). Every lower schema's bounds are a subset
- * (schema s uses every 2^(8-s)-th entry). Computed rather than tabulated; a few entries differ from Prometheus's table
- * in the last bit, far below any comparison PromQL's tests make.
+ * 2^(j/256)/2 for j in 0..255: the bucket bounds of schema 8 within [0.5, 1); schema s uses every 2^(8-s)-th entry.
+ * Prometheus does not compute these bounds but reads them from a precalculated table (`exponentialBounds` in
+ * model/histogram/generic.go) whose entries are not the correctly rounded values: 174 of the 256 differ from
+ * `2 ** (j / 256) / 2` in the last bits (up to 4 ulp). Its table does not say how it was made; this construction
+ * reproduces all of its 511 entries (schemas 0 to 8, each schema's row a subset of schema 8's) bit for bit, which the
+ * tests check against the table's numbers: 2^(j/256) is the product of the factors 2^(2^b/256) of the set bits b of j,
+ * multiplied from the highest bit down, the factors being repeated square roots of 2, and the highest bit (j ≥ 128)
+ * starts from 1/√2 instead of ½. Only square roots, products and a quotient are used, which IEEE 754 rounds the same
+ * everywhere, unlike `**` or `Math.exp`, whose last bit depends on the engine.
  */
-const SCHEMA8_FRACTIONS: readonly number[] = Array.from({ length: 256 }, (_, j) => 2 ** (j / 256) / 2);
+function schema8Fractions(): number[] {
+  const factors: number[] = [];
+  let root = 2;
+  for (let bit = 7; bit >= 0; bit--) {
+    root = Math.sqrt(root);
+    factors[bit] = root;
+  }
+  return Array.from({ length: 256 }, (_, j) => {
+    let frac = j & 128 ? 1 / (factors[7] as number) : 0.5;
+    for (let bit = 6; bit >= 0; bit--) if (j & (1 << bit)) frac *= factors[bit] as number;
+    return frac;
+  });
+}
 
-/** Upper bound of exponential bucket `index` in `schema` (Prometheus's getBoundExponential, incl. its MaxFloat64). */
+const SCHEMA8_FRACTIONS: readonly number[] = schema8Fractions();
+
+/**
+ * frac · 2^exp rounded once, as Go's math.Ldexp, for frac in [0.5, 1): `2 ** exp` alone is already +Inf at exp = 1024,
+ * where frac · 2^1024 is still finite for frac < 1 (2^1024 itself overflows, so it is split in two exact steps).
+ * Below the subnormals, `2 ** exp` is 0 and so is the exact product after rounding.
+ */
+function ldexp(frac: number, exp: number): number {
+  if (exp > 1023) return frac * 2 * 2 ** (exp - 1);
+  return frac * 2 ** exp;
+}
+
+/**
+ * Upper bound of exponential bucket `index` in `schema` (−4..8), bit for bit Prometheus's getBoundExponential: the
+ * schema's fraction in [0.5, 1) scaled by a power of two, or 2^(index·2^−schema) for negative schemas; the last bucket
+ * below the ±Inf bucket ends at MaxFloat64 (its formula would give 2^1024, which overflows), every bound beyond that is
+ * +Inf and every bound below the smallest subnormal is 0. Bit-exact bounds matter because they are printed in the
+ * query API's bucket output and decide which bucket a threshold or a quantile falls into.
+ */
 export function exponentialBound(index: number, schema: number): number {
   if (schema < 0) {
     const exp = index * 2 ** -schema;
     return exp === 1024 ? Number.MAX_VALUE : 2 ** exp;
   }
-  const frac = SCHEMA8_FRACTIONS[(index & ((1 << schema) - 1)) << (8 - schema)] as number;
-  const exp = (index >> schema) + 1;
+  const perPowerOfTwo = 2 ** schema;
+  const octave = Math.floor(index / perPowerOfTwo);
+  const frac = SCHEMA8_FRACTIONS[(index - octave * perPowerOfTwo) * 2 ** (8 - schema)] as number;
+  const exp = octave + 1;
   if (frac === 0.5 && exp === 1025) return Number.MAX_VALUE;
-  return frac * 2 ** exp;
+  return ldexp(frac, exp);
 }
 
 /**

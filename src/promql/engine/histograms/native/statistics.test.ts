@@ -140,3 +140,22 @@ describe('histogram_fraction', () => {
     assert.equal(r.info, 'fraction-nans');
   });
 });
+
+describe("histogram_quantile and histogram_fraction at Prometheus's bucket bounds", () => {
+  // 1.414213562373095 is √2 as Prometheus's table has it (and its API prints it), one ulp below the correctly rounded
+  // 1.4142135623730951. Each expected value is what Prometheus's formulas give in Go for these buckets.
+  const positive = h('{{schema:1 count:2 sum:3 buckets:[0 1 1]}}');
+  const negative = h('{{schema:1 count:2 sum:-3 n_buckets:[0 1 1]}}');
+
+  it('splits the observations exactly at a bound the API printed', () => {
+    assert.deepEqual(histogramFraction(0, 1.414213562373095, positive), { value: 0.5 });
+    assert.deepEqual(histogramFraction(1.414213562373095, Infinity, positive), { value: 0.5 });
+    assert.deepEqual(histogramFraction(-1.414213562373095, 0, negative), { value: 0.5 });
+  });
+
+  it('answers a quantile that ends on a bucket bound with that bound', () => {
+    assert.deepEqual(histogramQuantile(0.5, positive), { value: 1.414213562373095 });
+    assert.deepEqual(histogramQuantile(0.5, negative), { value: -1.414213562373095 });
+    assert.deepEqual(histogramQuantile(0.25, positive), { value: 1.189207115002721 });
+  });
+});
