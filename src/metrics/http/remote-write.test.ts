@@ -92,6 +92,70 @@ describeEachDatabase(
       });
     });
 
+    it('stores native histograms of both versions (integer counts become floats), and metadata for /metadata', async () => {
+      const app = t.app();
+      const { tokens, instance } = await world();
+      const histogram = {
+        countInt: 6,
+        sum: 12.5,
+        schema: 0,
+        zeroThreshold: 0.001,
+        zeroCountInt: 1,
+        positiveSpans: [{ offset: 0, length: 2 }],
+        positiveDeltas: [2, 1],
+        resetHint: 2,
+        timestamp: NOW - 1000,
+      };
+      const v1 = await postV1(app, tokens.writer, {
+        timeseries: [
+          {
+            labels: [
+              { name: '__name__', value: 'rw_hist' },
+              { name: 'v', value: '1' },
+            ],
+            histograms: [histogram],
+          },
+        ],
+        metadata: [{ type: 3, metricFamilyName: 'rw_hist', help: 'A native histogram.', unit: 'seconds' }],
+      });
+      assert.equal(v1.statusCode, 204, v1.body);
+      const v2 = await postV2(app, tokens.writer, {
+        symbols: ['', '__name__', 'rw_hist', 'v', '2'],
+        timeseries: [{ labelsRefs: [1, 2, 3, 4], histograms: [histogram] }],
+      });
+      assert.equal(v2.statusCode, 204, v2.body);
+      assert.equal(v2.headers['x-prometheus-remote-write-histograms-written'], '1');
+      const store = app.metrics?.store;
+      assert.ok(store);
+      const querier = await tenantStorage(store, instance.guid).querier(ALL);
+      const rows = await querier.select([{ type: '=', name: '__name__', value: 'rw_hist' }], ALL);
+      await querier.close();
+      assert.deepEqual(
+        rows.map((r) => [r.labels.map((l) => l.value).join(','), [...(r.histograms?.timestamps ?? [])]]),
+        [
+          ['rw_hist,true,1', [NOW - 1000]],
+          ['rw_hist,true,2', [NOW - 1000]],
+        ],
+      );
+      assert.deepEqual(rows[0]?.histograms?.histograms[0], {
+        counterResetHint: 'not_reset',
+        schema: 0,
+        zeroThreshold: 0.001,
+        zeroCount: 1,
+        count: 6,
+        sum: 12.5,
+        positiveSpans: [{ offset: 0, length: 2 }],
+        positiveBuckets: [2, 3],
+        negativeSpans: [],
+        negativeBuckets: [],
+        customValues: [],
+      });
+      assert.deepEqual(
+        [...store.metadataOf(instance.guid).values()].filter((m) => m.family === 'rw_hist'),
+        [{ tenant: instance.guid, family: 'rw_hist', type: 'histogram', help: 'A native histogram.', unit: 'seconds' }],
+      );
+    });
+
     it('refuses a missing or wrong token (401) and a Reader (403), in Sysdig’s shape, writing nothing', async () => {
       const app = t.app();
       const { tokens, instance } = await world();
