@@ -56,10 +56,16 @@ export function createMetrics(platform: Platform, store: Tsdb, config: MetricsCo
 
   return {
     store,
-    ingest: new IngestService(store, config, platform.clock, {
-      received: (n) => received.inc(n),
-      rejected: (reason, n) => rejected.inc({ reason }, n),
-    }),
+    ingest: new IngestService(
+      store,
+      config,
+      platform.clock,
+      {
+        received: (n) => received.inc(n),
+        rejected: (reason, n) => rejected.inc({ reason }, n),
+      },
+      platform.reportError,
+    ),
     queries: new QueryService(
       store,
       {

@@ -7,7 +7,7 @@ import type { HeadSeries } from '../../tsdb/head/head-series.js';
 import type { Tsdb } from '../../tsdb/tsdb.js';
 import type { RemoteWriteVersion } from '../remote-write/content.js';
 import type { WireSeries, WriteRequest } from '../remote-write/decode.js';
-import { validateSeries } from '../remote-write/validate.js';
+import { validateSamples, validateSeries } from '../remote-write/validate.js';
 import { TENANT_LABEL } from '../store/tenant-storage.js';
 import { ingestErrors } from './ingest-errors.js';
 import { SampleRateLimiter } from './sample-rate-limiter.js';
@@ -65,6 +65,7 @@ export class IngestService {
     private readonly limits: IngestLimits,
     clock: Clock,
     private readonly counters: IngestCounters,
+    private readonly reportError: (error: unknown, what: string) => void,
   ) {
     this.rate = new SampleRateLimiter(limits.maxSamplesPerSecond, clock);
   }
@@ -121,8 +122,9 @@ export class IngestService {
     for (const entry of families) appender.addMetadata(entry);
     try {
       appender.commit();
-    } catch {
+    } catch (error) {
       this.counters.rejected('store_unavailable', total);
+      this.reportError(error, 'write remote-write samples to the write-ahead log');
       throw ingestErrors.storeUnavailable();
     }
     for (const entry of families) this.store.setMetadata(entry);
@@ -140,7 +142,9 @@ export class IngestService {
     const known = this.cache.get(writer.tenant, series.key);
     if (known !== undefined) {
       if (inScope && !inScope(known.labels)) throw this.outsideScope(known.labels, writer.scope);
-      return { kind: 'known', series: known };
+      // Its labels were checked when it was first seen; its samples are new.
+      const problem = validateSamples(series, version);
+      return problem === null ? { kind: 'known', series: known } : { kind: 'invalid', problem };
     }
     const problem = validateSeries(series, version);
     if (problem !== null) return { kind: 'invalid', problem };
