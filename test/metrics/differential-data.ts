@@ -22,7 +22,7 @@ export const SCRAPE_INTERVAL_MS = 15_000;
 export const DATA_START_MS = Date.UTC(2026, 2, 2);
 
 /** Scrape steps: two hours and one sample. */
-export const DATA_STEPS = 481;
+const DATA_STEPS = 481;
 
 export interface GeneratedSeries {
   /** Sorted by name, `__name__` first, with `remote_write="true"` (which vigil adds to every series it stores). */
@@ -77,7 +77,7 @@ class SeriesBuilder {
 }
 
 function labelsOf(name: string, labels: Record<string, string>): LabelInput[] {
-  const all = { ...labels, remote_write: 'true' };
+  const all: Record<string, string> = { ...labels, remote_write: 'true' };
   const sorted = Object.keys(all)
     .sort()
     .map((key) => ({ name: key, value: all[key] as string }));
