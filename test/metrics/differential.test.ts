@@ -545,13 +545,6 @@ const RULES: readonly Rule[] = [
  */
 const KNOWN_VIGIL_BUGS: ReadonlyMap<string, string> = new Map([
   [
-    'bottomk(2, up)',
-    'ties in bottomk/topk: Prometheus (2.42 and 3.x, engine.go aggregationK) keeps a heap of k and replaces its root ' +
-      'only for a strictly better sample, so among equal values the survivor depends on the heap layout (with ' +
-      'up{instance="10.0.2.3:9100"}=0 it keeps up{instance="10.0.1.2:9100"}); vigil (aggregate.ts selectK) sorts ' +
-      'the group stably and keeps the first k in input order (up{instance="10.0.1.1:9100"})',
-  ],
-  [
     'atan2(1, 1)',
     'parse error wording: Prometheus (2.42 and 3.x: atan2 is an operator keyword) says "1:1: parse error: ' +
       'unexpected <op:atan2>", vigil says \'1:6: parse error: unexpected "("\'',

@@ -281,16 +281,18 @@ function selectK(
       if (s.present[i] === 1) byGroup[groupOf[index] as number]?.push(index);
     });
     byGroup.forEach((members, g) => {
+      let chosen = members.slice(0, limit);
       if (op !== 'limitk') {
+        const valueAt = (index: number) => (series[index] as StepSeries).values[i] as number;
         const sign = op === 'topk' ? -1 : 1;
-        members.sort((a, b) => {
-          const x = (series[a] as StepSeries).values[i] as number;
-          const y = (series[b] as StepSeries).values[i] as number;
+        chosen = heapSelect(members, limit, valueAt, op === 'topk').sort((a, b) => {
+          const x = valueAt(a);
+          const y = valueAt(b);
           if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
-          return sign * (x - y);
+          return sign * (x - y) || a - b;
         });
       }
-      for (const index of members.slice(0, limit)) {
+      for (const index of chosen) {
         (selected[index] as Uint8Array)[i] = 1;
         if (count === 1) order[g]?.push(index);
       }
@@ -303,6 +305,58 @@ function selectK(
   if (count === 1) return { kind: 'vector', series: order.flat().map(pick) };
   const out = series.map((_, index) => pick(index)).filter((s) => s.present.includes(1));
   return { kind: 'vector', series: out };
+}
+
+/**
+ * The k best of `members` (in input order) as Prometheus chooses them: a heap of k whose root is the worst kept
+ * (NaN counting as worst), replaced only by a strictly better value, with Go's container/heap sift rules. Which of
+ * several equal values are kept depends on exactly this, so it is followed step for step.
+ */
+function heapSelect(
+  members: readonly number[],
+  k: number,
+  valueOf: (index: number) => number,
+  largest: boolean,
+): number[] {
+  const heap: number[] = [];
+  const less = (i: number, j: number) => {
+    const x = valueOf(heap[i] as number);
+    const y = valueOf(heap[j] as number);
+    if (Number.isNaN(x)) return true;
+    return largest ? x < y : x > y;
+  };
+  const swap = (i: number, j: number) => {
+    const t = heap[i] as number;
+    heap[i] = heap[j] as number;
+    heap[j] = t;
+  };
+  for (const member of members) {
+    if (heap.length < k) {
+      heap.push(member);
+      for (let j = heap.length - 1; j > 0;) {
+        const parent = (j - 1) >> 1;
+        if (!less(j, parent)) break;
+        swap(parent, j);
+        j = parent;
+      }
+      continue;
+    }
+    const root = valueOf(heap[0] as number);
+    const value = valueOf(member);
+    const better = largest ? root < value : root > value;
+    if (!better && !(Number.isNaN(root) && !Number.isNaN(value))) continue;
+    heap[0] = member;
+    for (let i = 0; ;) {
+      const left = 2 * i + 1;
+      if (left >= heap.length) break;
+      const right = left + 1;
+      const child = right < heap.length && less(right, left) ? right : left;
+      if (!less(child, i)) break;
+      swap(i, child);
+      i = child;
+    }
+  }
+  return heap;
 }
 
 /** count_values: how many series have each value, the value written into a label as Go's FormatFloat 'f' -1 does. */
