@@ -188,6 +188,21 @@ describe('PromQL engine', () => {
     ]);
   });
 
+  it('topk and bottomk keep the series Prometheus keeps among equal values (its heap of k, checked live on 2.42)', async () => {
+    const m = (values: Record<string, number>): Fixture[] =>
+      Object.entries(values).map(([i, v]) => ({ labels: { __name__: 'm', i }, samples: [[0, v]] }));
+    const bottom = engineOf(m({ a: 1, b: 1, c: 0, d: 1 })).engine;
+    assert.deepEqual(plain((await bottom.instantQuery('bottomk(2, m)', 0)).value), [
+      '{__name__="m", i="c"} 0',
+      '{__name__="m", i="b"} 1',
+    ]);
+    const top = engineOf(m({ a: 1, b: 1, c: 1, d: 2 })).engine;
+    assert.deepEqual(plain((await top.instantQuery('topk(2, m)', 0)).value), [
+      '{__name__="m", i="d"} 2',
+      '{__name__="m", i="b"} 1',
+    ]);
+  });
+
   it('reports many-to-many matching with the duplicate series', async () => {
     const { engine } = engineOf([
       { labels: { __name__: 'lhs', k: 'a' }, samples: [[0, 1]] },
