@@ -8,7 +8,8 @@ import type { Reader } from '../query/query.service.js';
 import { buildInfo } from '../prometheus-api/buildinfo.js';
 import { errorBody, fromQueryError, PrometheusApiError } from '../prometheus-api/errors.js';
 import { formatQuery } from '../prometheus-api/format-query.js';
-import { formValue, type FormValues } from '../prometheus-api/params.js';
+import { formValue, parseTime, type FormValues } from '../prometheus-api/params.js';
+import { MAX_TIME_MS, MIN_TIME_MS } from '../prometheus-api/go-time.js';
 import { parseQueryTree } from '../prometheus-api/parse-query.js';
 import {
   parseInstantQueryRequest,
@@ -62,6 +63,7 @@ function answer(handler: Handler) {
     reply.raw.once('close', onClose);
     try {
       const body = await handler(formOf(request), request, controller.signal);
+      if (body === NO_CONTENT) return reply.status(204).send();
       return reply.type('application/json').send(body);
     } catch (error) {
       const known = fromQueryError(error, 'query');
@@ -71,6 +73,18 @@ function answer(handler: Handler) {
       reply.raw.off('close', onClose);
     }
   };
+}
+
+/** A handler's answer for 204 No Content. */
+const NO_CONTENT = '';
+
+/** Whether an expression reads any series (query_exemplars answers 204 when it does not). */
+function hasSelector(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as { kind?: unknown }).kind === 'VectorSelector') return true;
+  return Object.values(node).some((child) =>
+    Array.isArray(child) ? child.some(hasSelector) : typeof child === 'object' && hasSelector(child),
+  );
 }
 
 function truncated(truncated: boolean): string[] {
@@ -89,13 +103,21 @@ export async function prometheusApiRoutes(app: HttpServer, metrics: Metrics, pre
     { parseAs: 'string', bodyLimit: 1024 * 1024 },
     (_request, body, done) => done(null, new URLSearchParams(String(body))),
   );
-  const route = (path: string, summary: string, handler: Handler, methods: ('GET' | 'POST')[] = ['GET', 'POST']) =>
+  const route = (path: string, summary: string, handler: Handler, methods: ('GET' | 'POST')[] = ['GET', 'POST']) => {
     app.route({
       method: methods,
       url: `${prefix}${path}`,
       schema: { tags, security, summary, hide: prefix !== '/prometheus/api/v1' },
       handler: answer(handler),
     });
+    // Prometheus's router answers 405 for the other method; Grafana retries a POST as GET only after 405 (or 400).
+    if (!methods.includes('POST')) {
+      const body = `{"status":"error","errorType":"method_not_allowed","error":"POST ${prefix}${path}: use GET"}`;
+      app.post(`${prefix}${path}`, { schema: { hide: true } }, async (_request, reply) =>
+        reply.status(405).header('allow', 'GET, OPTIONS').type('application/json').send(body),
+      );
+    }
+  };
 
   route('/query', 'Instant PromQL query', async (form, request, signal) => {
     const params = parseInstantQueryRequest(form, Date.now());
@@ -160,7 +182,32 @@ export async function prometheusApiRoutes(app: HttpServer, metrics: Metrics, pre
 
   route('/format_query', 'A query, formatted', async (form) => successBody(formatQuery(parseQuery(form))));
   route('/parse_query', 'A query as a syntax tree', async (form) => successBody(parseQueryTree(parseQuery(form))));
-  route('/query_exemplars', 'Exemplars (vigil keeps none)', async () => successBody([]));
+  app.route({
+    method: ['GET', 'POST'],
+    url: `${prefix}/query_exemplars`,
+    schema: { tags, security, summary: 'Exemplars (vigil keeps none)', hide: prefix !== '/prometheus/api/v1' },
+    handler: answer(async (form, _request, _signal) => {
+      const start = parseTime(formValue(form, 'start'), 'start', MIN_TIME_MS);
+      const end = parseTime(formValue(form, 'end'), 'end', MAX_TIME_MS);
+      if (end < start) throw new PrometheusApiError('bad_data', 'end timestamp must not be before start timestamp');
+      let expr;
+      try {
+        expr = parse(formValue(form, 'query') ?? '');
+      } catch (error) {
+        // Prometheus gives the parse error bare here, not as `invalid parameter "query"`.
+        throw new PrometheusApiError('bad_data', error instanceof Error ? error.message : String(error));
+      }
+      return hasSelector(expr) ? successBody([]) : NO_CONTENT;
+    }),
+  });
+  if (prefix === '/prometheus/api/v1') {
+    // Clients check the base URL they were given (prometheus-api-client's check_prometheus_connection: GET <url>/).
+    // (`/prometheus/` too: the server ignores trailing slashes.)
+    app.get('/prometheus', { schema: { hide: true } }, async (request, reply) => {
+      readerOf(request);
+      return reply.type('text/plain').send('vigil: the Prometheus HTTP API is under /prometheus/api/v1/\n');
+    });
+  }
   route('/status/buildinfo', 'Build information', async () => successBody(buildInfo(VERSION)), ['GET']);
 }
 

@@ -517,24 +517,15 @@ describeEachDatabase(
         }
       });
 
-      it(
-        'answer a POST with 405 and Allow: GET, OPTIONS, as Prometheus does',
-        {
-          todo:
-            'vigil answers 404 not_found ("No route for POST …"): Prometheus (httprouter) answers 405 with ' +
-            '`Allow: GET, OPTIONS`, and Grafana falls back from POST to GET on 405 or 400 only, so with the ' +
-            'data source in POST mode its build-info probe fails (see test/metrics/prometheus-clients.test.ts)',
-        },
-        async () => {
-          for (const prefix of PREFIXES) {
-            for (const path of getOnly) {
-              const response = await admin('POST', prefix + path, []);
-              assert.equal(response.status, 405, `POST ${prefix}${path}`);
-              assert.equal(response.headers['allow'], 'GET, OPTIONS');
-            }
+      it('answer a POST with 405 and Allow: GET, OPTIONS, as Prometheus does', async () => {
+        for (const prefix of PREFIXES) {
+          for (const path of getOnly) {
+            const response = await admin('POST', prefix + path, []);
+            assert.equal(response.status, 405, `POST ${prefix}${path}`);
+            assert.equal(response.headers['allow'], 'GET, OPTIONS');
           }
-        },
-      );
+        }
+      });
     });
 
     describe('values and times, written as Prometheus writes them', () => {
@@ -703,47 +694,38 @@ describeEachDatabase(
         },
       );
 
-      it(
-        '/query_exemplars checks its parameters and answers 204 for a query without selectors',
-        {
-          todo:
-            'vigil answers {"status":"success","data":[]} whatever it is sent; Prometheus parses start, end and ' +
-            'the query first (bad_data, with the bare parse error) and answers 204 No Content when the query ' +
-            'has no selector',
-        },
-        async () => {
-          const bad = await admin('GET', '/api/v1/query_exemplars', [['query', 'sum(up']]);
-          assert.deepEqual(
-            [bad.status, bad.body],
-            [400, failure('bad_data', '1:7: parse error: unclosed left parenthesis')],
-          );
-          const badStart = await admin('GET', '/api/v1/query_exemplars', [
-            ['query', 'up'],
-            ['start', 'abc'],
-          ]);
-          assert.deepEqual(
-            [badStart.status, badStart.body],
-            [
-              400,
-              failure(
-                'bad_data',
-                `invalid parameter "start": invalid time value for 'start': cannot parse "abc" to a valid timestamp`,
-              ),
-            ],
-          );
-          const reversed = await admin('GET', '/api/v1/query_exemplars', [
-            ['query', 'up'],
-            ['start', T],
-            ['end', T - 1],
-          ]);
-          assert.deepEqual(
-            [reversed.status, reversed.body],
-            [400, failure('bad_data', 'end timestamp must not be before start timestamp')],
-          );
-          const noSelector = await admin('GET', '/api/v1/query_exemplars', [['query', 'vector(1)']]);
-          assert.deepEqual([noSelector.status, noSelector.body], [204, '']);
-        },
-      );
+      it('/query_exemplars checks its parameters and answers 204 for a query without selectors', async () => {
+        const bad = await admin('GET', '/api/v1/query_exemplars', [['query', 'sum(up']]);
+        assert.deepEqual(
+          [bad.status, bad.body],
+          [400, failure('bad_data', '1:7: parse error: unclosed left parenthesis')],
+        );
+        const badStart = await admin('GET', '/api/v1/query_exemplars', [
+          ['query', 'up'],
+          ['start', 'abc'],
+        ]);
+        assert.deepEqual(
+          [badStart.status, badStart.body],
+          [
+            400,
+            failure(
+              'bad_data',
+              `invalid parameter "start": invalid time value for 'start': cannot parse "abc" to a valid timestamp`,
+            ),
+          ],
+        );
+        const reversed = await admin('GET', '/api/v1/query_exemplars', [
+          ['query', 'up'],
+          ['start', T],
+          ['end', T - 1],
+        ]);
+        assert.deepEqual(
+          [reversed.status, reversed.body],
+          [400, failure('bad_data', 'end timestamp must not be before start timestamp')],
+        );
+        const noSelector = await admin('GET', '/api/v1/query_exemplars', [['query', 'vector(1)']]);
+        assert.deepEqual([noSelector.status, noSelector.body], [204, '']);
+      });
     });
 
     describe('authentication', () => {
@@ -1227,51 +1209,42 @@ describeEachDatabase(
         }
       });
 
-      it(
-        'a CPU-bound evaluation stops soon after its client goes away',
-        {
-          todo:
-            'the abort signal is only set by the response’s "close" event, which Node delivers when the event loop ' +
-            'is free; an evaluation over data in memory never yields to it, so it runs to its end (or its timeout) ' +
-            'after the client has gone',
-        },
-        async (test) => {
-          const app = t.app();
-          const before = await durations(app, 'range');
-          const worker = new Worker(IMPATIENT_CLIENT, {
-            eval: true,
-            workerData: {
-              url: url('/prometheus/api/v1/query_range', [
-                ['query', 'sum(quantile_over_time(0.5, load[10m]))'],
-                ['start', T - 3600],
-                ['end', T],
-                ['step', '1'],
-                ['probe', 'impatient'],
-              ]),
-              headers,
-              abortAfter: 100,
-            },
+      it('a CPU-bound evaluation stops soon after its client goes away', async (test) => {
+        const app = t.app();
+        const before = await durations(app, 'range');
+        const worker = new Worker(IMPATIENT_CLIENT, {
+          eval: true,
+          workerData: {
+            url: url('/prometheus/api/v1/query_range', [
+              ['query', 'sum(quantile_over_time(0.5, load[10m]))'],
+              ['start', T - 3600],
+              ['end', T],
+              ['step', '1'],
+              ['probe', 'impatient'],
+            ]),
+            headers,
+            abortAfter: 100,
+          },
+        });
+        const onRequest = (request: IncomingMessage) => {
+          if (request.url?.includes('probe=impatient')) worker.postMessage('arrived');
+        };
+        app.http.server.on('request', onRequest);
+        try {
+          const outcome = await new Promise((resolve) => worker.once('message', resolve));
+          assert.deepEqual(outcome, { error: 'AbortError' });
+          const after = await eventually('the evaluation to end', async () => {
+            const now = await durations(app, 'range');
+            return now.count > before.count ? now : undefined;
           });
-          const onRequest = (request: IncomingMessage) => {
-            if (request.url?.includes('probe=impatient')) worker.postMessage('arrived');
-          };
-          app.http.server.on('request', onRequest);
-          try {
-            const outcome = await new Promise((resolve) => worker.once('message', resolve));
-            assert.deepEqual(outcome, { error: 'AbortError' });
-            const after = await eventually('the evaluation to end', async () => {
-              const now = await durations(app, 'range');
-              return now.count > before.count ? now : undefined;
-            });
-            const ran = after.sum - before.sum;
-            test.diagnostic(`evaluated for ${ran.toFixed(3)} s; the client left 0.1 s after its request arrived`);
-            assert.ok(ran < 0.25, `evaluated for ${ran.toFixed(3)} s although the client left after 0.1 s`);
-          } finally {
-            app.http.server.off('request', onRequest);
-            await worker.terminate();
-          }
-        },
-      );
+          const ran = after.sum - before.sum;
+          test.diagnostic(`evaluated for ${ran.toFixed(3)} s; the client left 0.1 s after its request arrived`);
+          assert.ok(ran < 0.25, `evaluated for ${ran.toFixed(3)} s although the client left after 0.1 s`);
+        } finally {
+          app.http.server.off('request', onRequest);
+          await worker.terminate();
+        }
+      });
     });
   },
   { metrics: { queryTimeout: 500 } },

@@ -38,6 +38,8 @@ export interface EvalContext {
   annotate(kind: 'warning' | 'info', message: string, pos: PosRange): void;
   /** Stops the query if it was cancelled or ran out of time. */
   checkpoint(): void;
+  /** checkpoint(), after letting the event loop run if evaluation has held it for a while: call it in long loops. */
+  pause(): Promise<void>;
   /** Prometheus's sample limit: no node may hold more than maxSamples points at once. */
   countSamples(points: number): void;
   eval(expr: Expr, steps: Steps): Promise<Value>;

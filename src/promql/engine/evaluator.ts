@@ -13,6 +13,9 @@ import type { FloatHistogram } from './histograms/native/float-histogram.js';
 import { FLOAT, HISTOGRAM, stepTime, type RangeSeries, type StepSeries, type Steps } from './core/types.js';
 import { scalarOf, type Value } from './core/value.js';
 
+/** How long evaluation may hold the event loop before it yields (see breathe). */
+const BREATH_INTERVAL_MS = 10;
+
 /**
  * Evaluates an AST over a set of steps. Each node yields its value at every step at once (see types.ts); a subtree
  * that is the same at every step (`@`) is evaluated for one step and repeated.
@@ -21,6 +24,8 @@ export class Evaluator implements EvalContext {
   /** Prometheus's annotations, each message once: `PromQL warning: … (1:5)`. */
   readonly warnings = new Set<string>();
   readonly infos = new Set<string>();
+
+  private lastBreath = performance.now();
 
   constructor(
     private readonly querier: Querier,
@@ -42,6 +47,22 @@ export class Evaluator implements EvalContext {
       throw new EvaluationError('query timed out in expression evaluation', 'timeout');
   }
 
+  async pause(): Promise<void> {
+    await this.breathe();
+    this.checkpoint();
+  }
+
+  /**
+   * Lets the event loop run every few milliseconds of evaluation: a long query would otherwise hold it, so neither
+   * other requests, nor its own timeout's timer, nor the socket closing under a client that gave up could be seen.
+   */
+  private async breathe(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastBreath < BREATH_INTERVAL_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this.lastBreath = performance.now();
+  }
+
   /** Prometheus's sample limit: no node may hold more than maxSamples points at once. */
   countSamples(points: number): void {
     if (points > this.options.maxSamples) {
@@ -53,6 +74,7 @@ export class Evaluator implements EvalContext {
   }
 
   async eval(expr: Expr, steps: Steps): Promise<Value> {
+    await this.breathe();
     this.checkpoint();
     if (steps.count > 1 && isStepInvariant(expr) && expr.kind !== 'NumberLiteral' && expr.kind !== 'StringLiteral') {
       if (expr.kind !== 'MatrixSelector' && expr.kind !== 'SubqueryExpr') {

@@ -37,7 +37,13 @@ export class TsdbQuerier implements Querier {
     const end = Math.min(range.end, this.range.end);
     const out: SeriesSamples[] = [];
     if (end < start) return out;
+    let breath = performance.now();
     for (const candidate of this.candidates(matchers, start, end)) {
+      // Decoding many series takes a while: let the event loop see a client that left, every 10 ms.
+      if (performance.now() - breath > 10) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        breath = performance.now();
+      }
       this.checkSignal();
       const samples = readSeries(candidate.labels, candidate.chunks, start, end);
       if (samples === null) continue;

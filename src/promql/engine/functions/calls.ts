@@ -363,7 +363,7 @@ async function rangeCall(
       notCounterInfo(ev, series.labels, call.args[matrixIndex]);
     }
     if (target.present.some((p) => p !== 0)) out.push(target);
-    if ((out.length & 1023) === 0) ev.checkpoint();
+    await ev.pause();
   }
   ev.countSamples(Math.max(0, ...inWindows));
   return { kind: 'vector', series: out };
