@@ -6,7 +6,7 @@ import type { Writer } from '../ingest/ingest.service.js';
 import type { Metrics } from '../metrics.module.js';
 import { negotiate, UnsupportedMediaType, type RemoteWriteVersion } from '../remote-write/content.js';
 import { decodeWriteRequestProto, RemoteWriteDecodeError, type WriteRequest } from '../remote-write/decode.js';
-import { uncompressBodyAsync } from '../remote-write/snappy-body.js';
+import { uncompressBody } from '../remote-write/snappy-body.js';
 
 const tags = ['Metrics'];
 const security: Record<string, string[]>[] = [{ monitorToken: [] }, { iamToken: [] }];
@@ -30,10 +30,10 @@ function versionOf(request: FastifyRequest): RemoteWriteVersion {
   }
 }
 
-async function decode(body: unknown, version: RemoteWriteVersion): Promise<WriteRequest> {
+function decode(body: unknown, version: RemoteWriteVersion): WriteRequest {
   if (!Buffer.isBuffer(body) || body.length === 0) throw ingestErrors.badBody('the request has no body');
   try {
-    return decodeWriteRequestProto(await uncompressBodyAsync(body), version);
+    return decodeWriteRequestProto(uncompressBody(body), version);
   } catch (error) {
     if (error instanceof RemoteWriteDecodeError) throw ingestErrors.badBody(error.message);
     throw error;
@@ -54,7 +54,7 @@ export async function remoteWriteRoutes(app: HttpServer, metrics: Metrics): Prom
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const writer = writerOf(request);
     const version = versionOf(request);
-    const decoded = await decode(request.body, version);
+    const decoded = decode(request.body, version);
     const written = metrics.ingest.write(writer, decoded, version);
     if (version === 2) {
       reply.header('x-prometheus-remote-write-samples-written', String(written.samples));

@@ -26,8 +26,7 @@ export function decodeWriteRequest(body: Buffer, version: RemoteWriteVersion): W
 }
 
 /**
- * The protobuf half of `decodeWriteRequest`, for a body already uncompressed (by `uncompressBodyAsync`, off the event
- * loop). The series keep a reference to `raw` to decode their labels later, so it must not be reused afterwards.
+ * The protobuf half of `decodeWriteRequest`, for a body already uncompressed. The series keep a reference to `raw` to decode their labels later, so it must not be reused afterwards.
  */
 export function decodeWriteRequestProto(raw: Uint8Array, version: RemoteWriteVersion): WriteRequest {
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
