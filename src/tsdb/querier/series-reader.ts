@@ -2,6 +2,7 @@ import type { FloatHistogram } from '../../promql/engine/histograms/native/float
 import type { Labels } from '../../promql/engine/core/labels.js';
 import type { SeriesSamples } from '../../promql/engine/storage.js';
 import { readChunk } from '../chunks/chunk-reader.js';
+import { XOR_ENCODING } from '../chunks/encoding.js';
 import { FloatColumns } from '../chunks/float-columns.js';
 
 /** A chunk some source (a block or the head) holds for a series, with how to get its bytes. */
@@ -24,15 +25,20 @@ export function readSeries(
   start: number,
   end: number,
 ): SeriesSamples | null {
-  const floats = new FloatColumns();
-  const histT: number[] = [];
-  const histH: FloatHistogram[] = [];
+  const read: { encoding: number; bytes: Uint8Array; until: number }[] = [];
+  let capacity = 0;
   for (const chunk of chunks) {
     const until = Math.min(end, chunk.visibleUntil);
     if (chunk.maxT < start || chunk.minT > until) continue;
     const { encoding, bytes } = chunk.read();
-    readChunk(encoding, bytes, start, until, floats, histT, histH);
+    // An XOR chunk starts with its sample count: size the columns once instead of growing them.
+    if (encoding === XOR_ENCODING && bytes.length >= 2) capacity += ((bytes[0] as number) << 8) | (bytes[1] as number);
+    read.push({ encoding, bytes, until });
   }
+  const floats = new FloatColumns(Math.max(capacity, 1));
+  const histT: number[] = [];
+  const histH: FloatHistogram[] = [];
+  for (const { encoding, bytes, until } of read) readChunk(encoding, bytes, start, until, floats, histT, histH);
   if (floats.length === 0 && histT.length === 0) return null;
   let samples = floats.toFloatSamples();
   let histograms: Histograms | undefined =

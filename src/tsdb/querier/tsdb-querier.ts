@@ -1,5 +1,5 @@
 import type { LabelMatcher } from '../../promql/ast.js';
-import { compareLabels, labelsKey, type Labels } from '../../promql/engine/core/labels.js';
+import { compareLabels, type Labels } from '../../promql/engine/core/labels.js';
 import { EvaluationError } from '../../promql/engine/result.js';
 import type { Querier, QuerierOptions, SeriesSamples, TimeRange } from '../../promql/engine/storage.js';
 import type { Block } from '../block/block.js';
@@ -10,7 +10,7 @@ import { readSeries, type ChunkSource } from './series-reader.js';
 
 interface Candidate {
   readonly labels: Labels;
-  readonly chunks: ChunkSource[];
+  readonly chunks: readonly ChunkSource[];
 }
 
 /**
@@ -90,22 +90,17 @@ export class TsdbQuerier implements Querier {
 
   /**
    * The series matching every matcher (every series when there is none) with a chunk in [start, end], in label order,
-   * with those chunks.
+   * with those chunks. A block's series ids are in label order already; the head's matches are sorted; the lists are
+   * then merged, a series found in several sources getting all their chunks (oldest source first).
    */
   private candidates(matchers: readonly LabelMatcher[], start: number, end: number): Candidate[] {
     this.checkOpen();
     const select = (index: IndexReader) =>
       matchers.length === 0 ? index.allPostings() : postingsForMatchers(index, matchers);
-    const byKey = new Map<string, Candidate>();
-    const add = (labels: Labels, chunks: ChunkSource[]) => {
-      if (chunks.length === 0) return;
-      const key = labelsKey(labels);
-      const found = byKey.get(key);
-      if (found) found.chunks.push(...chunks);
-      else byKey.set(key, { labels, chunks });
-    };
+    const lists: Candidate[][] = [];
     for (const block of this.blocks) {
       if (block.meta.maxTime <= start || block.meta.minTime > end) continue;
+      const list: Candidate[] = [];
       for (const id of select(block.index)) {
         const chunks: ChunkSource[] = [];
         for (const meta of block.seriesChunks(id)) {
@@ -117,9 +112,11 @@ export class TsdbQuerier implements Querier {
             read: () => block.readChunk(meta.ref),
           });
         }
-        if (chunks.length > 0) add(block.seriesLabels(id), chunks);
+        if (chunks.length > 0) list.push({ labels: block.seriesLabels(id), chunks });
       }
+      lists.push(list);
     }
+    const head: Candidate[] = [];
     for (const ref of select(this.head.postings)) {
       if (ref >= this.snapshot.refLimit) break;
       const until = this.snapshot.lastT[ref] as number;
@@ -130,9 +127,10 @@ export class TsdbQuerier implements Querier {
         if (chunk.maxT < start || chunk.minT > Math.min(end, until)) continue;
         chunks.push({ minT: chunk.minT, maxT: chunk.maxT, visibleUntil: until, read: () => chunk });
       }
-      add(series.labels, chunks);
+      if (chunks.length > 0) head.push({ labels: series.labels, chunks });
     }
-    return [...byKey.values()].sort((a, b) => compareLabels(a.labels, b.labels));
+    lists.push(head.sort((a, b) => compareLabels(a.labels, b.labels)));
+    return lists.reduce(mergeByLabels, []);
   }
 
   private checkOpen(): void {
@@ -144,6 +142,30 @@ export class TsdbQuerier implements Querier {
       throw new EvaluationError('query was canceled in expression evaluation', 'canceled');
     }
   }
+}
+
+/** Two label-ordered lists as one; a series in both gets the chunks of `a` then those of `b`. */
+function mergeByLabels(a: Candidate[], b: Candidate[]): Candidate[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: Candidate[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as Candidate;
+    const y = b[j] as Candidate;
+    const order = compareLabels(x.labels, y.labels);
+    if (order < 0) out.push(a[i++] as Candidate);
+    else if (order > 0) out.push(b[j++] as Candidate);
+    else {
+      out.push({ labels: x.labels, chunks: [...x.chunks, ...y.chunks] });
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out.push(a[i++] as Candidate);
+  while (j < b.length) out.push(b[j++] as Candidate);
+  return out;
 }
 
 function upTo<T>(items: T[], limit: number | undefined): T[] {
