@@ -222,6 +222,32 @@ describe('Tsdb: durability', () => {
   });
 });
 
+describe('Tsdb: the open chunk read in place', () => {
+  it('a querier reads the open chunk as it was when it opened, while appends and other queriers go on', async () => {
+    const { store } = open(tempDir());
+    write(store, up('a'), [
+      [1000, 1],
+      [2000, 2],
+    ]);
+    const first = await store.querier(ALL);
+    write(store, up('a'), [[3000, 3]]);
+    const second = await store.querier(ALL);
+    const select = async (q: Awaited<ReturnType<Tsdb['querier']>>) => [
+      ...((await q.select([{ type: '=', name: 'job', value: 'a' }], ALL))[0]?.floats.values ?? []),
+    ];
+    assert.deepEqual(await select(second), [1, 2, 3]);
+    write(store, up('a'), [[4000, 4]]);
+    assert.deepEqual(await select(first), [1, 2]);
+    assert.deepEqual(await select(second), [1, 2, 3]);
+    assert.deepEqual(await read(store), [
+      { labels: '@tenant=t1,__name__=up,job=a', t: [1000, 2000, 3000, 4000], v: [1, 2, 3, 4] },
+    ]);
+    await first.close();
+    await second.close();
+    await store.close();
+  });
+});
+
 describe('Tsdb: queries during compaction', () => {
   it('a querier opened before a block was cut keeps reading the head; truncation waits for it, later ones read the block', async () => {
     const { store } = open(tempDir());

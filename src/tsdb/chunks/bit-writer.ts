@@ -62,6 +62,11 @@ export class BitWriter {
     return this.buffer.slice(0, this.byteLength);
   }
 
+  /** The bytes written so far, without copying: later writes only add bits after them (or move to a new buffer). */
+  view(): Uint8Array {
+    return this.buffer.subarray(0, this.byteLength);
+  }
+
   private grow(needed: number): void {
     let capacity = this.buffer.length * 2;
     while (capacity < needed) capacity *= 2;

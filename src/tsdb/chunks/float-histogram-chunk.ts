@@ -178,6 +178,18 @@ export class FloatHistogramAppender {
     bytes[1] = this.samples & 0xff;
     return bytes;
   }
+
+  /**
+   * The chunk so far without copying, for a reader that decodes it before anything else runs: the sample count is
+   * written into the live buffer's header, and later appends only add bits after these bytes (or move to a new
+   * buffer, leaving this one as it is). Not for anything that keeps the bytes across an await (a block write): use bytes().
+   */
+  view(): Uint8Array {
+    const bytes = this.writer.view();
+    bytes[0] = this.samples >>> 8;
+    bytes[1] = this.samples & 0xff;
+    return bytes;
+  }
 }
 
 function writeFloat(writer: BitWriter, state: Uint32Array, base: number, value: number): void {

@@ -102,13 +102,16 @@ export class HeadSeries {
     this.lastStale = false;
   }
 
-  /** The open chunk as a closed one (a copy of its bytes so far), for readers; null when there is none. */
-  openChunk(): HeadChunk | null {
+  /**
+   * The open chunk as a closed one, null when there is none: its bytes copied, or (`view`) the live bytes for a reader
+   * that decodes them at once.
+   */
+  openChunk(view = false): HeadChunk | null {
     const chunk = this.floatChunk ?? this.histogramChunk;
     if (chunk === null || chunk.count === 0) return null;
     return {
       encoding: this.floatChunk ? XOR_ENCODING : FLOAT_HISTOGRAM_ENCODING,
-      bytes: chunk.bytes(),
+      bytes: view ? chunk.view() : chunk.bytes(),
       minT: chunk.minT,
       maxT: chunk.maxT,
       samples: chunk.count,

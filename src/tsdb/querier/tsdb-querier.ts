@@ -123,9 +123,21 @@ export class TsdbQuerier implements Querier {
       const series = this.head.getByRef(ref);
       if (series === undefined || until < start) continue;
       const chunks: ChunkSource[] = [];
-      for (const chunk of series.allChunks()) {
-        if (chunk.maxT < start || chunk.minT > Math.min(end, until)) continue;
+      const last = Math.min(end, until);
+      for (const chunk of series.chunks) {
+        if (chunk.maxT < start || chunk.minT > last) continue;
         chunks.push({ minT: chunk.minT, maxT: chunk.maxT, visibleUntil: until, read: () => chunk });
+      }
+      const open = series.openChunk(true);
+      if (open !== null && open.maxT >= start && open.minT <= last) {
+        const { minT } = open;
+        // Read through a view of the live bytes, taken when the series is decoded (nothing appends meanwhile); if
+        // the chunk was closed since (appends went on while the query yielded), it is among the closed ones.
+        const read = () => {
+          const now = series.openChunk(true);
+          return now !== null && now.minT === minT ? now : (series.chunks.find((c) => c.minT === minT) ?? open);
+        };
+        chunks.push({ minT, maxT: open.maxT, visibleUntil: until, read });
       }
       if (chunks.length > 0) head.push({ labels: series.labels, chunks });
     }
