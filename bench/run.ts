@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run bench`: runs each benchmark in its own process (so that neither warms or loads the other) and prints the
- * figures docs/PERFORMANCE.md records, with the machine they were measured on. About three minutes in all.
+ * figures docs/PERFORMANCE.md records, with the machine they were measured on. About fifteen minutes in all, most of
+ * it the metrics plane's side-by-side runs against Prometheus (7–9); `VIGIL_BENCH_QUICK=1` shrinks those to a smoke
+ * check.
  */
 
 interface GrantsResult {
@@ -85,6 +87,58 @@ interface LatencyResult {
   coldMicros: { p50: number; p90: number; p99: number; n: number };
 }
 
+interface MetricsIngestRun {
+  samplesPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  serverCpuMicrosPerSample: number;
+  serverCores: number;
+  exhausted: boolean;
+  memoryMb: { rssMb: number; peakMb: number } | null;
+}
+
+interface MetricsIngestResult {
+  series: number;
+  senders: number;
+  batch: number;
+  durationSeconds: number;
+  vigil: MetricsIngestRun & { heapUsedMb: number };
+  prometheus: MetricsIngestRun | null;
+  ratio: number | null;
+}
+
+interface MetricsSize {
+  bytesPerSample: number;
+  chunkBytesPerSample: number;
+  indexBytesPerSample: number;
+  samples: number;
+}
+
+interface MetricsStorageResult {
+  series: number;
+  vigil: MetricsSize;
+  prometheus: { promtool: MetricsSize; compacted: MetricsSize | null } | null;
+  memory: {
+    series: number;
+    rssMb: number;
+    peakMb: number;
+    heapUsedMb: number;
+    prometheus: { rssMb: number; peakMb: number } | null;
+  };
+}
+
+interface MetricsQueryResult {
+  series: number;
+  summary: {
+    name: string;
+    vigilMs: number;
+    prometheusMs: number | null;
+    ratio: number | null;
+    vigilEngineInServerMs: number;
+    apiOverheadMs: number;
+    engineAloneMs: number;
+  }[];
+}
+
 /** Runs one benchmark script, echoing its output, and returns its `RESULT {json}` line. */
 function runScript<T>(script: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -145,6 +199,44 @@ function chunksSummary(result: ChunksResult): string[] {
   ];
 }
 
+/** Summary lines for benchmarks 7–9: the metrics plane against its targets and against Prometheus 2.42. */
+function metricsSummary(
+  ingest: MetricsIngestResult,
+  storage: MetricsStorageResult,
+  queries: MetricsQueryResult,
+): string[] {
+  const v = ingest.vigil;
+  const p = ingest.prometheus;
+  const prometheusSize = storage.prometheus?.compacted ?? storage.prometheus?.promtool;
+  const ms = (n: number | null) => (n === null ? 'n/a' : `${n} ms`);
+  const meets = (ok: boolean) => (ok ? 'meets target' : 'MISSES TARGET');
+  return [
+    `  metrics ingest:        vigil ${v.samplesPerSecond.toLocaleString('en')} samples/s (target ≥ 250,000: ` +
+      `${meets(v.samplesPerSecond >= 250_000)})${v.exhausted ? ' [bodies ran out]' : ''}, Prometheus 2.42 ` +
+      `${p ? p.samplesPerSecond.toLocaleString('en') : 'n/a'}/s, ratio ${ingest.ratio ?? 'n/a'} (aim ≥ 1)`,
+    `                         ${ingest.series} series, ${ingest.batch}-sample bodies, ${ingest.senders} senders, ` +
+      `${ingest.durationSeconds} s; latency p50/p99 vigil ${v.latencyMs.p50}/${v.latencyMs.p99} ms` +
+      (p ? `, Prometheus ${p.latencyMs.p50}/${p.latencyMs.p99} ms` : '') +
+      `; server CPU vigil ${v.serverCpuMicrosPerSample} µs/sample` +
+      (p ? `, Prometheus ${p.serverCpuMicrosPerSample} µs/sample` : '') +
+      `; vigil RSS ${v.memoryMb?.rssMb ?? 'n/a'} MiB, heap ${v.heapUsedMb} MiB`,
+    `  metrics on disk:       vigil ${storage.vigil.bytesPerSample} B/sample after compaction to 6 h (target ≤ 2: ` +
+      `${meets(storage.vigil.bytesPerSample <= 2)}; chunks ${storage.vigil.chunkBytesPerSample}, index ` +
+      `${storage.vigil.indexBytesPerSample}), Prometheus 2.42 ${prometheusSize?.bytesPerSample ?? 'n/a'} ` +
+      `(${storage.prometheus?.compacted ? 'compacted by Prometheus' : 'promtool 2 h blocks'}); ${storage.series} series`,
+    `  metrics memory:        ${storage.memory.series.toLocaleString('en')} active series: vigil RSS ` +
+      `${storage.memory.rssMb} MiB (target ≤ 1024: ${meets(storage.memory.rssMb <= 1024)}), heap ` +
+      `${storage.memory.heapUsedMb} MiB; Prometheus 2.42 RSS ${storage.memory.prometheus?.rssMb ?? 'n/a'} MiB`,
+    ...queries.summary.map(
+      (q, i) =>
+        `${i === 0 ? '  metrics queries:       ' : '                         '}${q.name}: vigil ${q.vigilMs} ms, ` +
+        `Prometheus ${ms(q.prometheusMs)}, ratio ${q.ratio ?? 'n/a'} (target ≤ 3: ` +
+        `${q.ratio === null ? 'n/a' : meets(q.ratio <= 3)}); engine ${q.vigilEngineInServerMs} ms in the server ` +
+        `(API overhead ${q.apiOverheadMs} ms), ${q.engineAloneMs} ms alone`,
+    ),
+  ];
+}
+
 const started = Date.now();
 const machine = {
   date: new Date().toISOString(),
@@ -173,6 +265,12 @@ process.stdout.write('\n5. TSDB chunk encodings: append, decode, bytes per sampl
 const chunks = await runScript<ChunksResult>('./tsdb-chunks.ts');
 process.stdout.write('\n6. Remote-write decoding (bench/remote-write-decode.ts)\n');
 const remoteWrite = await runScript<RemoteWriteDecodeResult>('./remote-write-decode.ts');
+process.stdout.write('\n7. Metrics ingest, vigil and Prometheus 2.42 side by side (bench/metrics-ingest.ts)\n');
+const metricsIngest = await runScript<MetricsIngestResult>('./metrics-ingest.ts');
+process.stdout.write('\n8. Metrics storage: bytes per sample, memory per active series (bench/metrics-storage.ts)\n');
+const metricsStorage = await runScript<MetricsStorageResult>('./metrics-storage.ts');
+process.stdout.write('\n9. Metrics queries through the HTTP API, vigil and Prometheus 2.42 (bench/metrics-query.ts)\n');
+const metricsQuery = await runScript<MetricsQueryResult>('./metrics-query.ts');
 const percent = (ratio: number) => `${Math.round(ratio * 100)} %`;
 
 const check = (ok: boolean) => (ok ? 'meets target' : 'BELOW TARGET');
@@ -217,6 +315,7 @@ process.stdout.write(
       `${(remoteWrite.samplesPerSecond.excludingSnappyLabelsRead / 1e6).toFixed(2)} M with every label read`,
     `                         RW1 body: ${remoteWrite.series} series × 8 labels × 1 sample, ${remoteWrite.rawBytes} B raw, ` +
       `${remoteWrite.snappyBytes} B Snappy`,
+    ...metricsSummary(metricsIngest, metricsStorage, metricsQuery),
     `  total time: ${Math.round((Date.now() - started) / 1000)} s`,
     '',
   ].join('\n'),

@@ -49,7 +49,15 @@ describe('vigil monitor query', () => {
 
   it('--output json prints Prometheus’s answer; --range gives every point', async () => {
     const json = jsonOf<{ status: string; data: { resultType: string; result: unknown[] } }>(
-      await world.admin.run(['monitor', 'query', 'sum(cli_up)', '--time', String((T + 60_000) / 1000), '--output', 'json']),
+      await world.admin.run([
+        'monitor',
+        'query',
+        'sum(cli_up)',
+        '--time',
+        String((T + 60_000) / 1000),
+        '--output',
+        'json',
+      ]),
     );
     assert.deepEqual(json, {
       status: 'success',

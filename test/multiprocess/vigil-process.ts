@@ -45,13 +45,16 @@ function exited(child: ChildProcess): Promise<number | null> {
 
 /**
  * Starts vigil with these variables (VIGIL_PORT=0 and VIGIL_LOG_LEVEL=warn unless given) and waits for the banner it
- * prints once it listens. `nodeArgs` go before the script (e.g. `--cpu-prof`).
+ * prints once it listens. `nodeArgs` go before the script (e.g. `--cpu-prof`); `built` runs dist/ instead of src/.
  */
 export async function startVigil(
   vars: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  options: { built?: boolean } = {},
 ): Promise<VigilProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
+  // `built`: the compiled dist/main.js, as `npm start` runs it (benchmarks), rather than the sources through tsx.
+  const script = options.built ? ['dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...nodeArgs, ...script], {
     cwd: ROOT,
     env: envWith({ VIGIL_PORT: '0', VIGIL_LOG_LEVEL: 'warn', ...vars }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -26,6 +26,7 @@ export class Evaluator implements EvalContext {
   readonly infos = new Set<string>();
 
   private lastBreath = performance.now();
+  private readonly positions = new Map<number, string>();
 
   constructor(
     private readonly querier: Querier,
@@ -35,7 +36,10 @@ export class Evaluator implements EvalContext {
   /** Records an annotation about the expression at `pos`; `message` is Prometheus's text without its prefix. */
   annotate(kind: 'warning' | 'info', message: string, pos: PosRange): void {
     const prefix = kind === 'warning' ? 'PromQL warning' : 'PromQL info';
-    const text = `${prefix}: ${message} (${lineColumn(this.options.query, pos.start)})`;
+    // The same note is often made for every series: the position's line and column are worked out once.
+    let where = this.positions.get(pos.start);
+    if (where === undefined) this.positions.set(pos.start, (where = lineColumn(this.options.query, pos.start)));
+    const text = `${prefix}: ${message} (${where})`;
     (kind === 'warning' ? this.warnings : this.infos).add(text);
   }
 

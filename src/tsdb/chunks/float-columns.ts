@@ -37,10 +37,18 @@ export class FloatColumns {
    * copies), with `stale` only when one of them is stale.
    */
   toFloatSamples(): FloatSamples {
+    return this.samplesFrom(0);
+  }
+
+  /**
+   * The samples pushed since `from` (an earlier `length`), as views. A reader decoding many series into one store
+   * takes each series' samples this way: a later growth moves on to new arrays and leaves these views as they are.
+   */
+  samplesFrom(from: number): FloatSamples {
     const n = this.length;
-    const timestamps = this.timestamps.subarray(0, n);
-    const values = this.values.subarray(0, n);
-    const stale = this.stale?.subarray(0, n);
+    const timestamps = this.timestamps.subarray(from, n);
+    const values = this.values.subarray(from, n);
+    const stale = this.stale?.subarray(from, n);
     return stale !== undefined && stale.includes(1) ? { timestamps, values, stale } : { timestamps, values };
   }
 

@@ -2,7 +2,6 @@ import type { FloatHistogram } from '../../promql/engine/histograms/native/float
 import type { Labels } from '../../promql/engine/core/labels.js';
 import type { SeriesSamples } from '../../promql/engine/storage.js';
 import { readChunk } from '../chunks/chunk-reader.js';
-import { XOR_ENCODING } from '../chunks/encoding.js';
 import { FloatColumns } from '../chunks/float-columns.js';
 
 /** A chunk some source (a block or the head) holds for a series, with how to get its bytes. */
@@ -15,7 +14,8 @@ export interface ChunkSource {
 }
 
 /**
- * Decodes a series' chunks (from blocks and the head, oldest source first) into the engine's shape for one range.
+ * Decodes a series' chunks (from blocks and the head, oldest source first) into the engine's shape for one range, into
+ * `floats`, which a select shares between all its series (a few arrays per select instead of three per series).
  * Sources do not overlap in time in the common case; when they do (a block written while the head still held the same
  * samples, or overlapping blocks), samples are merged by time and a later source wins at the same time.
  */
@@ -24,23 +24,19 @@ export function readSeries(
   chunks: readonly ChunkSource[],
   start: number,
   end: number,
+  floats: FloatColumns,
 ): SeriesSamples | null {
-  const read: { encoding: number; bytes: Uint8Array; until: number }[] = [];
-  let capacity = 0;
+  const from = floats.length;
+  const histT: number[] = [];
+  const histH: FloatHistogram[] = [];
   for (const chunk of chunks) {
     const until = Math.min(end, chunk.visibleUntil);
     if (chunk.maxT < start || chunk.minT > until) continue;
     const { encoding, bytes } = chunk.read();
-    // An XOR chunk starts with its sample count: size the columns once instead of growing them.
-    if (encoding === XOR_ENCODING && bytes.length >= 2) capacity += ((bytes[0] as number) << 8) | (bytes[1] as number);
-    read.push({ encoding, bytes, until });
+    readChunk(encoding, bytes, start, until, floats, histT, histH);
   }
-  const floats = new FloatColumns(Math.max(capacity, 1));
-  const histT: number[] = [];
-  const histH: FloatHistogram[] = [];
-  for (const { encoding, bytes, until } of read) readChunk(encoding, bytes, start, until, floats, histT, histH);
-  if (floats.length === 0 && histT.length === 0) return null;
-  let samples = floats.toFloatSamples();
+  if (floats.length === from && histT.length === 0) return null;
+  let samples = floats.samplesFrom(from);
   let histograms: Histograms | undefined =
     histT.length > 0 ? { timestamps: Float64Array.from(histT), histograms: histH } : undefined;
   if (!ascending(samples.timestamps) || (histograms && !ascending(histograms.timestamps))) {

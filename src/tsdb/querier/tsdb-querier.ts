@@ -6,6 +6,7 @@ import type { Block } from '../block/block.js';
 import type { HeadSnapshot, Head } from '../head/head.js';
 import type { IndexReader } from '../index/index-reader.js';
 import { postingsForMatchers } from '../index/postings-for-matchers.js';
+import { FloatColumns } from '../chunks/float-columns.js';
 import { readSeries, type ChunkSource } from './series-reader.js';
 
 interface Candidate {
@@ -38,6 +39,7 @@ export class TsdbQuerier implements Querier {
     const out: SeriesSamples[] = [];
     if (end < start) return out;
     let breath = performance.now();
+    const floats = new FloatColumns(4096);
     for (const candidate of this.candidates(matchers, start, end)) {
       // Decoding many series takes a while: let the event loop see a client that left, every 10 ms.
       if (performance.now() - breath > 10) {
@@ -45,7 +47,7 @@ export class TsdbQuerier implements Querier {
         breath = performance.now();
       }
       this.checkSignal();
-      const samples = readSeries(candidate.labels, candidate.chunks, start, end);
+      const samples = readSeries(candidate.labels, candidate.chunks, start, end, floats);
       if (samples === null) continue;
       this.loaded += samples.floats.timestamps.length + (samples.histograms?.timestamps.length ?? 0);
       if (this.options.maxSamples !== undefined && this.loaded > this.options.maxSamples) {

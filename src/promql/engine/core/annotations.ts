@@ -14,10 +14,17 @@ export function checkQuantile(ev: EvalContext, q: number, arg: Expr | undefined)
 
 const COUNTER_SUFFIXES = ['_total', '_sum', '_count', '_bucket'];
 
+/** The metric names already noted per argument (a query asks for every series; the note is made once per name). */
+const noted = new WeakMap<Expr, Set<string>>();
+
 /** rate() and increase() of a metric whose name does not say it is a counter: Prometheus's info annotation. */
 export function notCounterInfo(ev: EvalContext, labels: Labels, arg: Expr | undefined): void {
   const name = getLabel(labels, METRIC_NAME);
   if (!arg || name === '' || COUNTER_SUFFIXES.some((suffix) => name.endsWith(suffix))) return;
+  let names = noted.get(arg);
+  if (names === undefined) noted.set(arg, (names = new Set()));
+  if (names.has(name)) return;
+  names.add(name);
   ev.annotate(
     'info',
     `metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(name)}`,
