@@ -1,4 +1,5 @@
 import { compressSync } from 'snappy';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 /**
  * The metrics benchmarks' data and how it travels: sets of series with realistic label sets and values
@@ -24,18 +25,6 @@ export interface SeriesSet {
   next(series: number): number;
   /** Milliseconds after the round's start at which the series is scraped (its target's offset). */
   readonly offsets: Float64Array;
-}
-
-/** mulberry32: a small seeded generator, so that every run reads and writes the same data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SERIES_PER_HOST = 100;

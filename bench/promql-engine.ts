@@ -5,6 +5,7 @@ import { labelsFrom, type Labels } from '../src/promql/engine/core/labels.js';
 import { MemoryStorage } from '../src/promql/testing/memory-storage.js';
 import type { QueryValue } from '../src/promql/engine/result.js';
 import type { Querier, QuerierOptions, SelectHints, Storage, TimeRange } from '../src/promql/engine/storage.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 /**
  * Benchmark 4: the PromQL engine alone, on data held in memory, so that the figures are the engine's cost (selection,
@@ -25,18 +26,6 @@ const HISTOGRAMS = 1_000;
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, Infinity];
 const RESET_SERIES = 50;
 const RUNS = 5;
-
-/** mulberry32: a small seeded generator, so that the data (and so the work) are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The harness's in-memory store (src/promql/testing/memory-storage.ts), counting the samples it hands out, which is

@@ -3,6 +3,7 @@ import { floatHistogram, type FloatHistogram } from '../src/promql/engine/histog
 import { FloatColumns } from '../src/tsdb/chunks/float-columns.js';
 import { FloatHistogramAppender, readFloatHistogramChunk } from '../src/tsdb/chunks/float-histogram-chunk.js';
 import { XorAppender, readXorChunk } from '../src/tsdb/chunks/xor-chunk.js';
+import { seededRandom } from '../src/testing/seeded-random.js';
 
 /**
  * Benchmark 5: the embedded store's chunk encodings alone (src/tsdb/chunks), since they bound both ingest (every
@@ -20,18 +21,6 @@ const SAMPLES = 120;
 const INTERVAL = 15_000;
 const START = Date.UTC(2026, 0, 1);
 const RUNS = 5;
-
-/** mulberry32: a small seeded generator, so that the data (and so the work) are the same on every run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FloatData {
   /** series × SAMPLES, series-major. */

@@ -5,6 +5,7 @@ import {
   STALE_NAN,
   type LabelInput,
 } from '../../src/metrics/remote-write/testing/encoder.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
 
 /**
  * The data of the differential test (vigil against Debian's Prometheus): two hours of a small fleet scraped every
@@ -29,18 +30,6 @@ export interface GeneratedSeries {
   readonly labels: readonly LabelInput[];
   /** `[step, timestamp ms, value]`; a `null` value is a staleness marker. */
   readonly samples: readonly (readonly [number, number, number | null])[];
-}
-
-/** Mulberry32: small, fast and good enough for test data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -104,7 +93,7 @@ class Draw {
 
 /** The whole fleet's samples, series by series, for `seed`. */
 export function generateDataset(seed: number): GeneratedSeries[] {
-  const draw = new Draw(prng(seed));
+  const draw = new Draw(seededRandom(seed));
   const targets: Target[] = [];
   for (const job of ['api', 'web']) {
     for (let i = 0; i < 3; i++) {

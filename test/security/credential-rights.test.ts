@@ -12,6 +12,7 @@ import {
   provisionUser,
 } from '../../src/testing/monitor-fixtures.js';
 import { bearer, describeEachDatabase, type TestApp } from '../../src/testing/test-app.js';
+import { seededRandom } from '../../src/testing/seeded-random.js';
 
 /**
  * The rule of issue 12 as a generated test: a population of users and service IDs with random roles on
@@ -76,18 +77,6 @@ function covers(actor: Grants, target: Grants, scope: 'account' | 'instance', te
 
 // --- the population ------------------------------------------------------------------------------------------------
 
-/** mulberry32: a small seeded generator, so a failure names a population that can be built again. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(random: () => number, weighted: readonly (readonly [T, number])[]): T {
   let roll = random() * weighted.reduce((sum, [, w]) => sum + w, 0);
   for (const [value, weight] of weighted) {
@@ -117,7 +106,7 @@ interface Population {
 }
 
 async function populate(app: TestApp, seed: number): Promise<Population> {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const owner = await app.createAccount();
   const accountId = owner.accountId;
   const { instance, operations } = await insertInstance(app, { accountId, name: `rights-${seed}` });

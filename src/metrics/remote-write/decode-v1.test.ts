@@ -15,18 +15,7 @@ import {
   type SampleInput,
   type V1TimeSeriesInput,
 } from './testing/encoder.js';
-
-/** mulberry32, so that the generated requests are the same on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../testing/seeded-random.js';
 
 const VALUES = ['prod', 'eu-de', 'Grüße', '名前', '🌍 earth', 'a"quoted"\\value\n', 'x'.repeat(300), 'é\u0301', '0'];
 const SPECIALS = [NaN, Infinity, -Infinity, -0, 0, 5e-324, Number.MAX_VALUE, -1.5];
@@ -42,7 +31,7 @@ function decode(raw: Buffer): ReturnType<typeof decodeWriteRequest> {
 
 describe('decodeWriteRequest, remote-write 1.0', () => {
   it('round-trips many series with unicode labels and every kind of value', () => {
-    const random = seeded(1);
+    const random = seededRandom(1);
     const input: { labels: LabelInput[]; samples: SampleInput[] }[] = [];
     for (let i = 0; i < 500; i++) {
       const labels: LabelInput[] = [{ name: '__name__', value: `metric_${i}` }];

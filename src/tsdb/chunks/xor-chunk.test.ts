@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { TsdbCorruptionError } from './errors.js';
 import { FloatColumns } from './float-columns.js';
 import { XorAppender, iterateXorChunk, readXorChunk } from './xor-chunk.js';
+import { seededRandom } from '../../testing/seeded-random.js';
 
 const scratch = new Float64Array(1);
 const words = new Uint32Array(scratch.buffer);
@@ -49,18 +50,6 @@ function encode(samples: readonly Sample[]): Uint8Array {
 /** The decoded samples with each value's bits as hex, so that NaN payloads and −0 are compared exactly. */
 function decodedBits(bytes: Uint8Array): { t: number; bits: string; stale: boolean }[] {
   return [...iterateXorChunk(bytes)].map((s) => ({ t: s.t, bits: hexBits(s.value), stale: s.stale }));
-}
-
-/** mulberry32: seeded, so every run checks the same values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ORDINARY_NAN = fromWords(0x7ff80000, 1); // Prometheus's value.NormalNaN
