@@ -189,11 +189,14 @@ describe('formatScope and readStoredScope', () => {
     assert.deepEqual(readStoredScope(JSON.stringify(scope)), scope);
   });
 
-  it('ignores stored entries that are not conditions', () => {
-    assert.deepEqual(readStoredScope('{}'), []);
-    assert.deepEqual(
-      readStoredScope('[{"label":"a","op":"=","values":["x"]},{"label":"b","op":"~","values":["x"]},null]'),
-      [{ label: 'a', op: '=', values: ['x'] }],
-    );
+  it('refuses a stored scope it cannot read whole, rather than widen it by dropping a condition', () => {
+    assert.deepEqual(readStoredScope('[]'), []);
+    for (const json of [
+      '{}',
+      '[{"label":"a","op":"=","values":["x"]},{"label":"b","op":"~","values":["x"]}]',
+      '[null]',
+    ]) {
+      assert.throws(() => readStoredScope(json), /a stored team scope is not a list of scope conditions/, json);
+    }
   });
 });

@@ -107,11 +107,17 @@ export function escapeRegex(value: string): string {
   return value.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 
-/** Reads a stored scope (JSON written by this module); anything unreadable is treated as no condition at all. */
+/**
+ * Reads a stored scope (JSON written by this module). Anything unreadable throws rather than being skipped: a scope
+ * limits what a team sees and writes, so a condition dropped would widen it (the request then fails with a 500,
+ * logged, instead of showing more than it should).
+ */
 export function readStoredScope(json: string): ScopeCondition[] {
   const value: unknown = JSON.parse(json);
-  if (!Array.isArray(value)) return [];
-  return value.filter(isScopeCondition);
+  if (!Array.isArray(value) || !value.every(isScopeCondition)) {
+    throw new Error('a stored team scope is not a list of scope conditions');
+  }
+  return value;
 }
 
 function isScopeCondition(value: unknown): value is ScopeCondition {
