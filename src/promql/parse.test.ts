@@ -101,6 +101,19 @@ describe('parse: selectors', () => {
     assert.deepEqual(ast('{__name__="foo"}'), sel('', [eq('__name__', 'foo')]));
   });
 
+  it('takes atan2 between operands and as a label name, as Prometheus does', () => {
+    for (const query of [
+      '1 atan2 2',
+      'x ATAN2 y',
+      'sum by (atan2) (x)',
+      '{atan2="1"}',
+      'x{a="atan2"}',
+      'atan2_total',
+    ]) {
+      assert.doesNotThrow(() => parse(query), query);
+    }
+  });
+
   it('reads range selectors with durations or bare seconds', () => {
     assert.deepEqual(ast('foo[5m]'), { kind: 'MatrixSelector', selector: sel('foo'), range: 300_000 });
     assert.deepEqual(ast('foo[90]'), { kind: 'MatrixSelector', selector: sel('foo'), range: 90_000 });
@@ -262,6 +275,9 @@ describe('parse: syntax errors', () => {
     ['', 'no expression found in input'],
     ['# only a comment', 'no expression found in input'],
     ['1 +', '1:4: parse error: unexpected end of input'],
+    ['atan2(1, 1)', '1:1: parse error: unexpected <op:atan2>'],
+    ['sum(atan2)', '1:5: parse error: unexpected <op:atan2>'],
+    ['1 + ATAN2', '1:5: parse error: unexpected <op:ATAN2>'],
     ['foo(bar)', '1:1: parse error: unknown function with name "foo"'],
     ['sum(x', '1:6: parse error: unclosed left parenthesis'],
     ['sum(x))', "1:7: parse error: unexpected right parenthesis ')'"],

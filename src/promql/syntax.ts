@@ -36,6 +36,12 @@ const AGGREGATORS: ReadonlySet<string> = new Set([
   'limit_ratio',
 ]);
 
+/** Keywords Prometheus's lexer makes operator items of, described as `<op:…>` in its messages. */
+const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'unless', 'atan2']);
+
+/** Keywords after which a parenthesis holds label names (where any word is a name). */
+const GROUPING: ReadonlySet<string> = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);
+
 const OPERATORS = ['==', '!=', '>=', '<=', '=~', '!~', '+', '-', '*', '/', '%', '^', '>', '<', '=', '@'];
 
 /** Calls `visit(index)` for every character of `query` outside strings and comments. */
@@ -112,6 +118,37 @@ function checkBrackets(query: string): void {
   }
 }
 
+/**
+ * `atan2` is always an operator to Prometheus's lexer (it is no metric name, unlike `and`, `sum` or `offset`), so
+ * anywhere but between two operands it is `unexpected <op:atan2>` at its own position. lezer takes it for a metric
+ * name there, and would report the next token instead. Inside braces and grouping lists words are label names.
+ */
+function checkOperatorWords(query: string): void {
+  const open: number[] = [];
+  let braces = 0;
+  let failure: PromQLError | null = null;
+  scanCode(query, (i) => {
+    if (failure) return;
+    const ch = query[i] ?? '';
+    if (ch === '{') braces++;
+    else if (ch === '}') braces--;
+    else if (ch === '(') open.push(i);
+    else if (ch === ')') open.pop();
+    if (braces > 0 || !/[aA]/.test(ch) || /[A-Za-z0-9_:]/.test(query[i - 1] ?? '')) return;
+    const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(query.slice(i, i + 32))?.[0] ?? '';
+    if (word.toLowerCase() !== 'atan2') return;
+    const paren = open.at(-1);
+    if (paren !== undefined) {
+      const before = /([A-Za-z_]+)\s*$/.exec(query.slice(0, paren))?.[1]?.toLowerCase();
+      if (before !== undefined && GROUPING.has(before)) return;
+    }
+    const previous = /(\S)\s*$/.exec(query.slice(0, i))?.[1];
+    if (previous !== undefined && /[A-Za-z0-9_:)\]}]/.test(previous)) return;
+    failure = new PromQLError(`unexpected <op:${word}>`, { start: i, end: i + word.length }, query);
+  });
+  if (failure) throw failure;
+}
+
 /** The token at `at`, described as Prometheus's parser describes an unexpected item. */
 function describeToken(query: string, at: number): string {
   const rest = query.slice(at);
@@ -119,6 +156,7 @@ function describeToken(query: string, at: number): string {
   const word = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(rest)?.[0];
   if (word) {
     const lower = word.toLowerCase();
+    if (OPERATOR_WORDS.has(lower)) return `<op:${word}>`;
     if (KEYWORDS.has(lower)) return `<${word}>`;
     if (AGGREGATORS.has(lower)) return `<aggr:${word}>`;
     return `identifier "${word}"`;
@@ -170,6 +208,7 @@ export function parseTree(query: string): Tree {
     throw new PromQLError('no expression found in input', { start: 0, end: 0 }, query);
   }
   checkBrackets(query);
+  checkOperatorWords(query);
   const tree = parser.parse(maskNewFunctions(maskTrailingDots(query)));
   const error = firstError(tree);
   if (!error) return tree;

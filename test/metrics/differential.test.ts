@@ -543,13 +543,7 @@ const RULES: readonly Rule[] = [
  * vigil's differences that no rule explains, which are vigil's bugs: by expression (every query of it), with the
  * diagnosis. Each is a `todo` test, so the suite stays green and the bug in sight.
  */
-const KNOWN_VIGIL_BUGS: ReadonlyMap<string, string> = new Map([
-  [
-    'atan2(1, 1)',
-    'parse error wording: Prometheus (2.42 and 3.x: atan2 is an operator keyword) says "1:1: parse error: ' +
-      'unexpected <op:atan2>", vigil says \'1:6: parse error: unexpected "("\'',
-  ],
-]);
+const KNOWN_VIGIL_BUGS: ReadonlyMap<string, string> = new Map([]);
 
 // ---------------------------------------------------------------------------------------------------------------
 
