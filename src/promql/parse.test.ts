@@ -101,6 +101,11 @@ describe('parse: selectors', () => {
     assert.deepEqual(ast('{__name__="foo"}'), sel('', [eq('__name__', 'foo')]));
   });
 
+  it('skips comments anywhere, a leading one too, but not a # inside a string', () => {
+    assert.deepEqual(ast('# requests\nfoo # per job\n'), sel('foo'));
+    assert.deepEqual(ast('{a="#x"}'), sel('', [eq('a', '#x')]));
+  });
+
   it('takes atan2 between operands and as a label name, as Prometheus does', () => {
     for (const query of [
       '1 atan2 2',

@@ -92,6 +92,32 @@ function maskTrailingDots(query: string): string {
   return out;
 }
 
+/**
+ * Comments (`#` to the end of the line) are blanked out with spaces of the same length: Prometheus's lexer skips them
+ * anywhere, while lezer's grammar refuses one before the expression. Offsets stay the same.
+ */
+function maskComments(query: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i];
+    if (ch === '"' || ch === "'" || ch === '`') {
+      i++;
+      while (i < query.length && query[i] !== ch && !(ch !== '`' && query[i] === '\n')) {
+        i += ch !== '`' && query[i] === '\\' ? 1 : 0;
+        i++;
+      }
+    } else if (ch === '#') {
+      let end = i;
+      while (end < query.length && query[end] !== '\n') end++;
+      out += query.slice(from, i) + ' '.repeat(end - i);
+      from = end;
+      i = end - 1;
+    }
+  }
+  return out + query.slice(from);
+}
+
 /** Prometheus's lexer rejects unbalanced brackets before the grammar sees them; these are its messages. */
 function checkBrackets(query: string): void {
   const open: { ch: string; at: number }[] = [];
@@ -209,7 +235,7 @@ export function parseTree(query: string): Tree {
   }
   checkBrackets(query);
   checkOperatorWords(query);
-  const tree = parser.parse(maskNewFunctions(maskTrailingDots(query)));
+  const tree = parser.parse(maskComments(maskNewFunctions(maskTrailingDots(query))));
   const error = firstError(tree);
   if (!error) return tree;
   let at = error.from;
