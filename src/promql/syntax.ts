@@ -1,5 +1,6 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import { PromQLError } from './errors.js';
+import { AGGREGATORS, OPERATOR_WORDS } from './tokens.js';
 
 export type Tree = ReturnType<typeof parser.parse>;
 export type SyntaxNode = Tree['topNode'];
@@ -18,26 +19,6 @@ const KEYWORDS: ReadonlySet<string> = new Set([
   'unless',
   'atan2',
 ]);
-
-const AGGREGATORS: ReadonlySet<string> = new Set([
-  'sum',
-  'avg',
-  'count',
-  'min',
-  'max',
-  'group',
-  'stddev',
-  'stdvar',
-  'topk',
-  'bottomk',
-  'count_values',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
-
-/** Keywords Prometheus's lexer makes operator items of, described as `<op:…>` in its messages. */
-const OPERATOR_WORDS: ReadonlySet<string> = new Set(['and', 'or', 'unless', 'atan2']);
 
 /** Keywords after which a parenthesis holds label names (where any word is a name). */
 const GROUPING: ReadonlySet<string> = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right']);

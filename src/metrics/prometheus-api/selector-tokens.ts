@@ -1,4 +1,5 @@
 import { quoteString } from '../../promql/literals.js';
+import { AGGREGATORS, OPERATOR_WORDS } from '../../promql/tokens.js';
 
 /**
  * How Prometheus's parser names the token it did not expect (`unexpected <op:+>`, `unexpected identifier "x"`,
@@ -6,23 +7,6 @@ import { quoteString } from '../../promql/literals.js';
  * follows a metric selector in a `match[]` parameter. Only what can appear outside braces is covered here.
  */
 
-const OPERATOR_WORDS = new Set(['and', 'or', 'unless', 'atan2']);
-const AGGREGATORS = new Set([
-  'sum',
-  'avg',
-  'count',
-  'min',
-  'max',
-  'group',
-  'stddev',
-  'stdvar',
-  'topk',
-  'bottomk',
-  'count_values',
-  'quantile',
-  'limitk',
-  'limit_ratio',
-]);
 const KEYWORDS = new Set([
   'offset',
   'smoothed',

@@ -2,6 +2,7 @@ import { readHistogram } from './histogram.js';
 import { metricType } from './metric-type.js';
 import { latin1 } from './buffer-slices.js';
 import { expect, FIXED64, LENGTH_DELIMITED, ProtoReader, VARINT } from './proto-reader.js';
+import { readSample } from './sample.js';
 import { LazyWireSeries } from './wire-series.js';
 import type { WireHistogramSample, WireLabel, WireMetadata, WireSeries, WriteRequest } from './wire-types.js';
 
@@ -60,7 +61,7 @@ function readTimeSeries(r: ProtoReader, buf: Buffer, counter: { exemplars: numbe
       }
       case 2:
         expect(wireType, LENGTH_DELIMITED, 'Samples');
-        readSample(r, timestamps, values, stale);
+        readSample(r, 1, timestamps, values, stale);
         break;
       case 3:
         expect(wireType, LENGTH_DELIMITED, 'Exemplars');
@@ -80,36 +81,6 @@ function readTimeSeries(r: ProtoReader, buf: Buffer, counter: { exemplars: numbe
   let key = '';
   for (let i = 0; i < ranges.length; i += 2) key += latin1(buf, ranges[i] as number, ranges[i + 1] as number);
   return new V1Series(key, timestamps, values, stale, histograms ?? NO_HISTOGRAMS, buf, ranges);
-}
-
-function readSample(r: ProtoReader, timestamps: number[], values: number[], stale: boolean[]): void {
-  const outer = r.enter();
-  const end = r.end;
-  let value = 0;
-  let isStale = false;
-  let t = 0;
-  while (r.pos < end) {
-    const tag = r.tag('Sample');
-    const wireType = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        expect(wireType, FIXED64, 'Value');
-        value = r.double();
-        // Staleness is the exact bit pattern 0x7ff0000000000002 (Prometheus value.StaleNaN), read from the bytes.
-        isStale = value !== value && r.lastDoubleIsStale();
-        break;
-      case 2:
-        expect(wireType, VARINT, 'Timestamp');
-        t = r.int64();
-        break;
-      default:
-        r.skip(wireType, 'Sample');
-    }
-  }
-  r.leave(outer);
-  timestamps.push(t);
-  values.push(value);
-  stale.push(isStale);
 }
 
 /** Walks one `Label` message (name = 1, value = 2) without decoding its strings. */

@@ -2,6 +2,7 @@ import { RemoteWriteDecodeError } from './decode-error.js';
 import { readHistogram } from './histogram.js';
 import { familyName, metricType } from './metric-type.js';
 import { expect, FIXED64, LENGTH_DELIMITED, ProtoReader, VARINT } from './proto-reader.js';
+import { readSample } from './sample.js';
 import { LazyWireSeries } from './wire-series.js';
 import type { WireHistogramSample, WireLabel, WireMetadata, WireSeries, WriteRequest } from './wire-types.js';
 
@@ -77,7 +78,7 @@ function readTimeSeries(r: ProtoReader, state: RequestState): WireSeries {
         break;
       case 2:
         expect(wireType, LENGTH_DELIMITED, 'Samples');
-        readSample(r, timestamps, values, stale);
+        readSample(r, 2, timestamps, values, stale);
         break;
       case 3: {
         expect(wireType, LENGTH_DELIMITED, 'Histograms');
@@ -139,40 +140,6 @@ function readTimeSeries(r: ProtoReader, state: RequestState): WireSeries {
     }
   }
   return new V2Series(key, timestamps, values, stale, histograms ?? NO_HISTOGRAMS, symbols, refs);
-}
-
-function readSample(r: ProtoReader, timestamps: number[], values: number[], stale: boolean[]): void {
-  const outer = r.enter();
-  const end = r.end;
-  let value = 0;
-  let isStale = false;
-  let t = 0;
-  while (r.pos < end) {
-    const tag = r.tag('Sample');
-    const wireType = tag & 7;
-    switch (tag >>> 3) {
-      case 1:
-        expect(wireType, FIXED64, 'Value');
-        value = r.double();
-        // Staleness is the exact bit pattern 0x7ff0000000000002 (Prometheus value.StaleNaN), read from the bytes.
-        isStale = value !== value && r.lastDoubleIsStale();
-        break;
-      case 2:
-        expect(wireType, VARINT, 'Timestamp');
-        t = r.int64();
-        break;
-      case 3:
-        expect(wireType, VARINT, 'StartTimestamp');
-        r.int64();
-        break;
-      default:
-        r.skip(wireType, 'Sample');
-    }
-  }
-  r.leave(outer);
-  timestamps.push(t);
-  values.push(value);
-  stale.push(isStale);
 }
 
 /** Walks one `Exemplar` message (labels_refs = 1, value = 2, timestamp = 3): exemplars are counted, not kept. */

@@ -7,3 +7,10 @@
 export const XOR_ENCODING = 1;
 export const FLOAT_HISTOGRAM_ENCODING = 0x83;
 export type ChunkEncoding = typeof XOR_ENCODING | typeof FLOAT_HISTOGRAM_ENCODING;
+
+/** Writes a chunk's sample count into its first two bytes (big-endian), as both chunk formats start. */
+export function withSampleCount(bytes: Uint8Array, samples: number): Uint8Array {
+  bytes[0] = samples >>> 8;
+  bytes[1] = samples & 0xff;
+  return bytes;
+}

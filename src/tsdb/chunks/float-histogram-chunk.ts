@@ -18,6 +18,7 @@
  *      count and sum keep their state).
  * A slowly-growing histogram with an unchanged layout thus costs the time, one meta bit and a short XOR per field.
  */
+import { withSampleCount } from './encoding.js';
 import type { CounterResetHint, FloatHistogram } from '../../promql/engine/histograms/native/float-histogram.js';
 import { BitReader } from './bit-reader.js';
 import { BitWriter } from './bit-writer.js';
@@ -173,10 +174,7 @@ export class FloatHistogramAppender {
 
   /** The encoded chunk so far, as a new array with the sample count set. */
   bytes(): Uint8Array {
-    const bytes = this.writer.toBytes();
-    bytes[0] = this.samples >>> 8;
-    bytes[1] = this.samples & 0xff;
-    return bytes;
+    return withSampleCount(this.writer.toBytes(), this.samples);
   }
 
   /**
@@ -185,10 +183,7 @@ export class FloatHistogramAppender {
    * buffer, leaving this one as it is). Not for anything that keeps the bytes across an await (a block write): use bytes().
    */
   view(): Uint8Array {
-    const bytes = this.writer.view();
-    bytes[0] = this.samples >>> 8;
-    bytes[1] = this.samples & 0xff;
-    return bytes;
+    return withSampleCount(this.writer.view(), this.samples);
   }
 }
 

@@ -1,3 +1,4 @@
+import { withSampleCount } from './encoding.js';
 import { BitReader } from './bit-reader.js';
 import { BitWriter } from './bit-writer.js';
 import { readDod } from './dod-codec.js';
@@ -110,10 +111,7 @@ export class XorAppender {
 
   /** The encoded chunk so far, as a new array with the sample count set. */
   bytes(): Uint8Array {
-    const bytes = this.writer.toBytes();
-    bytes[0] = this.samples >>> 8;
-    bytes[1] = this.samples & 0xff;
-    return bytes;
+    return withSampleCount(this.writer.toBytes(), this.samples);
   }
 
   /**
@@ -122,10 +120,7 @@ export class XorAppender {
    * buffer, leaving this one as it is). Not for anything that keeps the bytes across an await (a block write): use bytes().
    */
   view(): Uint8Array {
-    const bytes = this.writer.view();
-    bytes[0] = this.samples >>> 8;
-    bytes[1] = this.samples & 0xff;
-    return bytes;
+    return withSampleCount(this.writer.view(), this.samples);
   }
 
   private resumeFrom(bytes: Uint8Array, decoder: XorDecoder, bitLength: number): void {

@@ -118,6 +118,12 @@ export class HeadSeries {
     };
   }
 
+  /** The times the open chunk covers, without touching its bytes; null when there is none. */
+  openChunkTimes(): { minT: number; maxT: number } | null {
+    const chunk = this.floatChunk ?? this.histogramChunk;
+    return chunk === null || chunk.count === 0 ? null : { minT: chunk.minT, maxT: chunk.maxT };
+  }
+
   /** Every chunk, closed ones then the open one. */
   allChunks(): HeadChunk[] {
     const open = this.openChunk();

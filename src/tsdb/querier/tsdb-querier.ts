@@ -130,14 +130,17 @@ export class TsdbQuerier implements Querier {
         if (chunk.maxT < start || chunk.minT > last) continue;
         chunks.push({ minT: chunk.minT, maxT: chunk.maxT, visibleUntil: until, read: () => chunk });
       }
-      const open = series.openChunk(true);
+      const open = series.openChunkTimes();
       if (open !== null && open.maxT >= start && open.minT <= last) {
         const { minT } = open;
         // Read through a view of the live bytes, taken when the series is decoded (nothing appends meanwhile); if
         // the chunk was closed since (appends went on while the query yielded), it is among the closed ones.
         const read = () => {
           const now = series.openChunk(true);
-          return now !== null && now.minT === minT ? now : (series.chunks.find((c) => c.minT === minT) ?? open);
+          if (now !== null && now.minT === minT) return now;
+          const closed = series.chunks.find((c) => c.minT === minT);
+          if (closed === undefined) throw new Error(`the head chunk of series ${series.ref} from ${minT} is gone`);
+          return closed;
         };
         chunks.push({ minT, maxT: open.maxT, visibleUntil: until, read });
       }
